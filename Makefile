@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KVM/arm64 stage-2 maintenance series: apply, build, boot, test, measure.
+# 'make help' lists the targets and variables.
+
+KERNEL_SRC ?=
+BUILD      ?= $(CURDIR)/build
+JOBS       ?= $(shell echo $$(($$(nproc) + 1)))
+CPUS       ?=
+ROUNDS     ?= 3
+SCENARIO   ?=
+PLAN       ?=
+TREE       ?= $(BUILD)/tree
+
+export KERNEL_SRC BUILD JOBS ROUNDS PLAN
+
+S := scripts
+
+.DEFAULT_GOAL := all
+.PHONY: all help deps base apply kernels check test selftests bench tree \
+	patches clean distclean
+
+all: deps ## build both kernels, run dirty_log_perf_test on each, print the comparison
+	$(S)/bench.sh --default $(CPUS)
+
+help: ## this text
+	@echo 'KVM/arm64 stage-2 series: make [TARGET] [VARIABLE=value ...]'
+	@echo
+	@echo 'Targets:'
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo 'Variables:'
+	@echo '  KERNEL_SRC  git tree at v6.12.y to use as the base (default: Debian linux-source-6.12)'
+	@echo '  BUILD       cache and output directory (default: ./build)'
+	@echo '  JOBS        parallel build jobs (default: nproc + 1)'
+	@echo '  CPUS        CPU configurations from virt/cpus (default: all for test, max for make)'
+	@echo '  ROUNDS      benchmark rounds per kernel (default: 3)'
+	@echo '  SCENARIO    one benchmark scenario from virt/scenarios (default: all)'
+	@echo '  PLAN        selftest plan (default: virt/plans/selftests.plan)'
+	@echo '  TREE        editing worktree for make tree / make patches (default: build/tree)'
+	@echo
+	@echo 'Layout: patches/ the series; scripts/ workflow; tools/ guest and host tools;'
+	@echo 'virt/ test-VM CPU matrix, plans, scenarios; arch/ kconfig fragments;'
+	@echo 'Documentation/ method and results. See README.md.'
+
+deps: ## install missing Debian packages (apt-get)
+	$(S)/deps.sh
+
+base: ## commit the base kernel tree in BUILD/src/base
+	$(S)/base-tree.sh
+
+apply: base ## apply patches/series with git am (names a patch that fails)
+	$(S)/apply-series.sh
+
+kernels: apply ## build baseline and patched kernels and their KVM selftests
+	$(S)/build.sh baseline base
+	$(S)/build.sh patched series
+
+check: deps ## static half of make test: checkpatch, per-patch build, sparse/W=1, x86
+	$(S)/test.sh --static
+
+selftests: deps ## KVM selftests on every CPU configuration (CPUS=...)
+	$(S)/test.sh --selftests $(CPUS)
+
+test: deps ## everything: check + selftests on every CPU configuration
+	$(S)/test.sh $(CPUS)
+
+bench: deps ## benchmark scenarios with operation counts (SCENARIO=, CPUS=, ROUNDS=)
+	$(S)/bench.sh $(if $(SCENARIO),--scenario $(SCENARIO)) $(CPUS)
+
+tree: base ## git worktree of the base with the series as commits, for editing
+	$(S)/tree.sh "$(TREE)"
+
+patches: ## re-export patches/ from the editing tree (format-patch, cover letter)
+	$(S)/export-patches.sh "$(TREE)"
+
+clean: ## remove build outputs and results, keep the base tree and ccache
+	rm -rf "$(BUILD)/out" "$(BUILD)/results" "$(BUILD)/guest-bin"
+
+distclean: ## remove everything under BUILD
+	rm -rf "$(BUILD)"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install, with apt-get, every Debian package the workflow needs and that
+# is missing. Says what it installs; fails clearly when it cannot.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+PACKAGES=(
+	make gcc libc6-dev git
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu
+	qemu-system-arm
+	linux-source-6.12
+	sparse ccache flex bison bc libssl-dev libelf-dev cpio xz-utils
+	perl python3 rsync kmod
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$st" = "install ok installed" ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	log "deps: all ${#PACKAGES[@]} packages present"
+	exit 0
+fi
+
+log "deps: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	SUDO=(sudo -n)
+else
+	die "missing packages (${missing[*]}) and not root, no passwordless sudo: install them by hand"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq ||
+	die "apt-get update failed"
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+	die "apt-get install failed for: ${missing[*]}"
+log "deps: installed ${missing[*]}"

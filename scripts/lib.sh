@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common helpers and paths for the workflow scripts. Sourced, not run.
+#
+# Every path the scripts share is defined here once; the Makefile passes
+# BUILD, KERNEL_SRC and JOBS through the environment.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+case "$BUILD" in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+JOBS=${JOBS:-$(($(nproc) + 1))}
+
+CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+FRAGMENT=$TOP/arch/arm64/configs/kvm_stage2_test.config
+SERIES=$TOP/patches/series
+
+BASE_REPO=$BUILD/src/base          # git repo, baseline commit tagged "base"
+TREE_PATCHED=$BUILD/src/patched    # worktree: base + whole series
+TREE_BISECT=$BUILD/src/bisect      # worktree: base + a prefix of the series
+OUT=$BUILD/out                     # O= directories, one per kernel
+RESULTS=$BUILD/results
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# need CMD PACKAGE: fail naming the Debian package that provides CMD.
+need() {
+	command -v "$1" >/dev/null 2>&1 ||
+		die "'$1' not found: install the Debian package '$2' (make deps)"
+}
+
+# Wall time of a phase, appended to $RESULTS/times.txt for the summary.
+phase_start() { PHASE_NAME=$1; PHASE_T0=$(date +%s); log "$1"; }
+phase_end() {
+	local dt=$(($(date +%s) - PHASE_T0))
+	mkdir -p "$RESULTS"
+	printf '%-40s %5ds\n' "$PHASE_NAME" "$dt" >>"$RESULTS/times.txt"
+	log "$PHASE_NAME: ${dt}s"
+}
+
+# Patches of the series, in order, as absolute paths.
+series_patches() {
+	[ -f "$SERIES" ] || return 0
+	local p
+	grep -v '^[[:space:]]*\(#\|$\)' "$SERIES" | while read -r p; do
+		[ -f "$TOP/patches/$p" ] || die "patches/series names '$p', which does not exist"
+		printf '%s\n' "$TOP/patches/$p"
+	done
+}
+
+kmake() {
+	local out=$1
+	shift
+	make -s ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" \
+		CC="ccache ${CROSS_COMPILE}gcc" O="$out" -j"$JOBS" "$@"
+}
+
+# abspath PATH: PATH made absolute (need not exist yet).
+abspath() {
+	case "$1" in
+	/*) printf '%s\n' "$1" ;;
+	*) printf '%s\n' "$PWD/$1" ;;
+	esac
+}
+
+# Serialise users of the test tree (one checkout at a time). The lock is held
+# until the outermost script exits; scripts it runs inherit it.
+lock_tree() {
+	[ -n "${KVM_S2_TREE_LOCKED:-}" ] && return 0
+	mkdir -p "$BUILD"
+	exec 9>"$BUILD/tree.lock"
+	flock -n 9 || { log "waiting for another run to release $BUILD/tree.lock"; flock 9; }
+	export KVM_S2_TREE_LOCKED=1
+}

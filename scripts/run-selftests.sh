@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# run-selftests.sh [CPU...]: run the selftest plan (virt/plans/selftests.plan,
+# or PLAN=) on the patched kernel in each CPU configuration (default: every
+# one in virt/cpus). A test that fails there is run again on the baseline
+# kernel in the same configuration: it counts as a failure only if the
+# baseline passes it; failures both kernels share are listed as known.
+#
+# Needs the kernels and selftests built by scripts/build.sh (make kernels).
+# Writes $RESULTS/selftests/CPU/{patched,baseline}/results.ktap and
+# $RESULTS/selftests/summary.tsv: "STATUS CPU TEST DETAIL", STATUS one of
+# pass, fail, skip, known.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+plan=${PLAN:-$TOP/virt/plans/selftests.plan}
+plan=$(abspath "$plan")
+if [ $# -gt 0 ]; then
+	cpus=("$@")
+else
+	mapfile -t cpus < <(awk '!/^#/ && NF {print $1}' "$TOP/virt/cpus")
+fi
+for k in baseline patched; do
+	[ -f "$OUT/$k/arch/arm64/boot/Image" ] || die "no $k kernel: run 'make kernels'"
+done
+"$TOP/scripts/plan-check.sh" "$plan" "$OUT/patched/kselftest/kvm/tests.list"
+
+res=$RESULTS/selftests
+mkdir -p "$res"
+sum=$res/summary.tsv
+: >"$sum"
+
+"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$plan" "$OUT/patched/selftests.cpio"
+
+for cpu in "${cpus[@]}"; do
+	phase_start "selftests on $cpu (patched)"
+	d=$res/$cpu
+	rm -rf "$d"
+	"$TOP/scripts/run-vm.sh" "$OUT/patched/arch/arm64/boot/Image" \
+		"$OUT/patched/selftests.cpio" "$plan" "$cpu" "$d/patched"
+	phase_end
+	sed 's/^/  /' "$d/patched/features" >&2
+
+	# Failures on the patched kernel: run them again on the baseline.
+	mapfile -t failed < <(grep -aE '^not ok [0-9]+ ' "$d/patched/results.ktap" |
+		awk '{print $4}' | sort -u)
+	if [ ${#failed[@]} -gt 0 ]; then
+		phase_start "selftests on $cpu (baseline, ${#failed[@]} re-run)"
+		bplan=$d/baseline.plan
+		{
+			grep -E '^write ' "$plan"
+			for t in "${failed[@]}"; do
+				awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
+			done
+		} >"$bplan"
+		"$TOP/scripts/mkinitramfs.sh" "$OUT/baseline" "$bplan" "$d/baseline.cpio"
+		"$TOP/scripts/run-vm.sh" "$OUT/baseline/arch/arm64/boot/Image" \
+			"$d/baseline.cpio" "$bplan" "$cpu" "$d/baseline"
+		rm -f "$d/baseline.cpio"
+		phase_end
+	fi
+
+	grep -aE '^(not )?ok [0-9]+ ' "$d/patched/results.ktap" | while read -r line; do
+		name=$(awk '{print ($1 == "not") ? $4 : $3}' <<<"$line")
+		detail=${line#*# }
+		[ "$detail" = "$line" ] && detail=""
+		if [[ $line == "ok "* ]]; then
+			if [[ $detail == SKIP* ]]; then st=skip; else st=pass; fi
+		elif [ -f "$d/baseline/results.ktap" ] &&
+			grep -aqE "^not ok [0-9]+ $name( |$)" "$d/baseline/results.ktap"; then
+			st=known
+			detail="fails on the baseline too: $detail"
+		else
+			st=fail
+		fi
+		printf '%s\t%s\t%s\t%s\n' "$st" "$cpu" "$name" "$detail" >>"$sum"
+	done
+done
