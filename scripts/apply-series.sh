@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # apply-series.sh: apply patches/series with 'git am' onto the base, in the
-# test tree ($BUILD/src/base), as the branch kvm-s2/series. A patch that does
+# test tree ($BUILD/src/base), as the branch test/series. A patch that does
 # not apply stops the run and is named. Re-applies only when patches/ changed.
 #
 # The test tree is the one source tree every test build uses: baseline,
@@ -16,7 +16,7 @@ mapfile -t patches < <(series_patches)
 
 stamp=$( (cat "$SERIES" 2>/dev/null; cat "${patches[@]}" /dev/null) | sha1sum | cut -c1-40)
 if [ "$(cat "$BASE_REPO/.git/kvm-s2-series" 2>/dev/null)" = "$stamp" ] &&
-	git -C "$BASE_REPO" rev-parse -q --verify kvm-s2/series >/dev/null; then
+	git -C "$BASE_REPO" rev-parse -q --verify test/series >/dev/null; then
 	exit 0
 fi
 
@@ -34,6 +34,6 @@ for p in "${patches[@]}"; do
 		die "patch $i/${#patches[@]} does not apply on the base: patches/$(basename "$p")"
 	fi
 done
-git -C "$BASE_REPO" branch -f kvm-s2/series HEAD
+git -C "$BASE_REPO" branch -f test/series HEAD
 printf '%s\n' "$stamp" >"$BASE_REPO/.git/kvm-s2-series"
-log "series: $i patches applied (kvm-s2/series in ${BASE_REPO#"$TOP"/})"
+log "series: $i patches applied (test/series in ${BASE_REPO#"$TOP"/})"

@@ -9,7 +9,7 @@ set -euo pipefail
 
 lock_tree
 "$TOP/scripts/apply-series.sh"
-n=$(git -C "$BASE_REPO" rev-list --count base..kvm-s2/series)
+n=$(git -C "$BASE_REPO" rev-list --count base..test/series)
 echo "1..$n"
 fail=0
 for ((k = 1; k <= n; k++)); do

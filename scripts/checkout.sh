@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$TOP/scripts/apply-series.sh"
-n=$(git -C "$BASE_REPO" rev-list --count base..kvm-s2/series)
+n=$(git -C "$BASE_REPO" rev-list --count base..test/series)
 k=${1:?usage: checkout.sh K|base|series}
 case "$k" in
 base) k=0 ;;
@@ -15,5 +15,5 @@ series) k=$n ;;
 esac
 [ "$k" -le "$n" ] || die "the series has $n patches, not $k"
 lock_tree
-git -C "$BASE_REPO" checkout -q --detach "kvm-s2/series~$((n - k))"
+git -C "$BASE_REPO" checkout -q --detach "test/series~$((n - k))"
 git -C "$BASE_REPO" rev-parse --short HEAD

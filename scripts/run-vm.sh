@@ -69,7 +69,7 @@ while [ "$start" -le "$ntests" ] || [ "$boot" -eq 0 ]; do
 		sleep 1
 		now=$(date +%s)
 		# Stream result lines.
-		mapfile -t res < <(grep -aE '^(not )?ok [0-9]+ ' "$con" || true)
+		mapfile -t res < <(tr -d '\r' <"$con" | grep -aE '^(not )?ok [0-9]+ ' || true)
 		while [ "$reported" -lt "${#res[@]}" ]; do
 			printf '  %s: %s\n' "$cpu" "${res[$reported]}" >&2
 			reported=$((reported + 1))
@@ -98,7 +98,7 @@ while [ "$start" -le "$ntests" ] || [ "$boot" -eq 0 ]; do
 	wait "$qpid" 2>/dev/null || true
 
 	# Keep the KTAP lines of this boot (test results and diagnostics).
-	grep -aE '^(# |(not )?ok [0-9]+ )' "$con" |
+	tr -d '\r' <"$con" | grep -aE '^(# |(not )?ok [0-9]+ )' |
 		grep -avE '^# (plan complete|resuming at test)' >>"$body" || true
 	if grep -aq '^# plan complete' "$con"; then
 		break

@@ -11,7 +11,7 @@ set -euo pipefail
 need sparse sparse
 lock_tree
 "$TOP/scripts/apply-series.sh"
-mapfile -t files < <(git -C "$BASE_REPO" diff --name-only base kvm-s2/series -- \
+mapfile -t files < <(git -C "$BASE_REPO" diff --name-only base test/series -- \
 	'*.c' '*.h' ':!tools/' ':!Documentation/' ':!arch/x86/')
 objs=()
 for f in "${files[@]}"; do
