@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 KERNELS = ("baseline", "patched")
-FIG_TIME = re.compile(r"^# (?!Iteration )(.+?) time: ([0-9.]+)s$")
+FIG_TIME = re.compile(r"^# (?!Iteration )(.+? time): ([0-9.]+)s$")
 FIG_OVER = re.compile(r"^# (.+? over \d+ iterations) took ([0-9.]+)s")
 RUN = re.compile(r"^# run (\d+) (\S+):")
 RES = re.compile(r"^(not )?ok (\d+) (\S+)")

@@ -112,7 +112,8 @@ for cpu in $valid_cpus; do
 				a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$OUT/$k/System.map")
 				[ -z "$a" ] || syms="$syms,sym=$f@$a"
 			done
-			QEMU_EXTRA="-plugin file=$plugin,out=$d/$k/counts$syms" VM_APPEND=nokaslr \
+			mkdir -p "$d/$k/count"
+			QEMU_EXTRA="-plugin file=$plugin,out=$d/$k/count/counts$syms" VM_APPEND=nokaslr \
 				"$TOP/scripts/run-vm.sh" "$OUT/$k/arch/arm64/boot/Image" \
 				"$d/initramfs.cpio" "$plan" "$cpu" "$d/$k/count"
 			phase_end

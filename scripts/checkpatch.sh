@@ -2,11 +2,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # checkpatch.sh: run the base tree's checkpatch.pl --strict on every patch of
 # the series. A patch passes with 0 errors, 0 warnings and 0 checks.
+#
+# One warning is answered instead of ignored: FILE_PATH_CHANGES ("added,
+# moved or deleted file(s), does MAINTAINERS need updating?") is asked of
+# every new file. A patch passes it only if get_maintainer.pl finds an
+# existing MAINTAINERS entry with a maintainer for each file it adds.
 # Prints one KTAP result per patch; exits 1 if any failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 need perl perl
+# checkpatch runs scripts/spdxcheck.py with the first python3 on PATH: use
+# Debian's, which has the python3-ply and python3-git it imports.
+PATH=/usr/bin:$PATH
+/usr/bin/python3 -c 'import ply, git' 2>/dev/null ||
+	die "spdxcheck.py needs the Debian packages 'python3-ply' and 'python3-git' (make deps)"
 "$TOP/scripts/base-tree.sh"
 mapfile -t patches < <(series_patches)
 echo "1..${#patches[@]}"
@@ -16,7 +26,18 @@ for p in "${patches[@]}"; do
 	i=$((i + 1))
 	name=$(basename "$p")
 	rep=$(cd "$BASE_REPO" && perl scripts/checkpatch.pl --strict --showfile \
-		--color=never "$p" 2>&1 || true)
+		--color=never --ignore FILE_PATH_CHANGES "$p" 2>&1 || true)
+	while read -r f; do
+		m=$(cd "$BASE_REPO" && perl scripts/get_maintainer.pl --no-git \
+			--no-git-fallback --no-rolestats --no-l --no-r -f "$f" 2>/dev/null || true)
+		if [ -z "$m" ]; then
+			rep="$rep
+$f: WARNING: new file that no MAINTAINERS entry covers
+total: 0 errors, 1 warnings, 0 checks, (no maintainer for $f)"
+		else
+			echo "# $name: new file $f is covered by: $(paste -sd, <<<"$m")"
+		fi
+	done < <(awk '/^diff --git/ {f = $4; sub("^b/", "", f)} /^new file mode/ {print f}' "$p")
 	sign=$(grep -c '^Signed-off-by: ' "$p" || true)
 	total=$(grep -E '^total: ' <<<"$rep" | tail -n1)
 	if [[ $total == "total: 0 errors, 0 warnings, 0 checks,"* ]] && [ "$sign" -gt 0 ]; then

@@ -11,7 +11,7 @@ PACKAGES=(
 	qemu-system-arm
 	linux-source-6.12
 	sparse ccache flex bison bc libssl-dev libelf-dev cpio xz-utils
-	perl python3 rsync kmod
+	perl python3 python3-ply python3-git rsync kmod
 )
 
 missing=()

@@ -107,6 +107,7 @@ if [ $do_static = 1 ]; then
 fi
 if [ $do_selftests = 1 ]; then
 	step testbed "$TOP/scripts/testbed-check.sh"
+	step opcount "$TOP/scripts/opcount-check.sh"
 	phase_start "selftests"
 	selftests "$@" || printf 'fail\tselftests\trun-selftests.sh\tdid not complete\n' >>"$tsv"
 	phase_end
