@@ -11,7 +11,8 @@ JOBS=${JOBS:-$(($(nproc) + 1))}
 
 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 FRAGMENT=$TOP/arch/arm64/configs/kvm_stage2_test.config
-SERIES=$TOP/patches/series
+PATCHES=${PATCHES:-$TOP/patches}
+SERIES=$PATCHES/series
 
 BASE_REPO=$BUILD/src/base          # git repo, baseline commit tagged "base"
 TREE_PATCHED=$BUILD/src/patched    # worktree: base + whole series
@@ -43,8 +44,8 @@ series_patches() {
 	[ -f "$SERIES" ] || return 0
 	local p
 	grep -v '^[[:space:]]*\(#\|$\)' "$SERIES" | while read -r p; do
-		[ -f "$TOP/patches/$p" ] || die "patches/series names '$p', which does not exist"
-		printf '%s\n' "$TOP/patches/$p"
+		[ -f "$PATCHES/$p" ] || die "patches/series names '$p', which does not exist"
+		printf '%s\n' "$PATCHES/$p"
 	done
 }
 

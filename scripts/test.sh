@@ -93,6 +93,7 @@ fi
 phase_end
 
 if [ $do_static = 1 ]; then
+	step tooling "$TOP/scripts/tooling-check.sh"
 	step checkpatch "$TOP/scripts/checkpatch.sh"
 	step bisect "$TOP/scripts/bisect-build.sh"
 fi
