@@ -3,8 +3,9 @@
 # export-patches.sh DIR: write patches/ from the editing tree DIR (base..HEAD)
 # with git format-patch: a cover letter from Documentation/cover-letter.txt
 # (first line: subject; a line "@RESULTS@" is replaced by the benchmark
-# results of Documentation/results/default.md), numbered patches,
-# base-commit:, and the series file.
+# tables of Documentation/results/*.md, without the counters that timer
+# ticks and scheduling drive), numbered patches, base-commit:, and the
+# series file.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,11 +25,15 @@ trap 'rm -f "$desc"' EXIT
 	echo
 	tail -n +2 "$cover" | while IFS= read -r line; do
 		if [ "$line" = "@RESULTS@" ]; then
-			if [ -f "$TOP/Documentation/results/default.md" ]; then
-				sed -n '/^- command:/,$p' "$TOP/Documentation/results/default.md"
-			else
-				echo "(no results yet: run 'make')"
-			fi
+			found=0
+			for r in "$TOP"/Documentation/results/*.md; do
+				[ -f "$r" ] || continue
+				found=1
+				echo "From Documentation/results/$(basename "$r"), $(grep -m1 '^- command:' "$r" | sed 's/^- //'):"
+				sed -n '/^### /,$p' "$r" | grep -vE '^\| (dsb|dmb|isb|eret|insns|hvc|dc:ZVA|ic:[A-Z]+|tlbi:(VALE1IS|VAE1IS|ASIDE1IS|RVAE1IS|RVALE1IS|VAALE1IS|VMALLE1|IPAS2E1|ALLE1IS)|call:__kvm_flush_cpu_context|call:__kvm_tlb_flush_vmid_ipa_nsh) '
+				echo
+			done
+			[ $found = 1 ] || echo "(no results yet: run 'make bench')"
 		else
 			printf '%s\n' "$line"
 		fi
