@@ -76,10 +76,28 @@ found:
 	return i;
 }
 
+/* A system instruction by its op1, CRm and op2 fields, and its name. */
+struct sysop {
+	unsigned char op1, crm, op2;
+	const char *name;
+};
+
+static const char *sysop_name(const struct sysop *t, size_t n,
+			      unsigned int op1, unsigned int crm,
+			      unsigned int op2)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].op1 == op1 && t[i].crm == crm && t[i].op2 == op2)
+			return t[i].name;
+	return NULL;
+}
+
 static const char *tlbi_name(unsigned int op1, unsigned int crm,
 			     unsigned int op2)
 {
-	static const struct { unsigned char op1, crm, op2; const char *n; } t[] = {
+	static const struct sysop t[] = {
 		{ 0, 3, 0, "VMALLE1IS" }, { 0, 3, 1, "VAE1IS" },
 		{ 0, 3, 2, "ASIDE1IS" }, { 0, 3, 3, "VAAE1IS" },
 		{ 0, 3, 5, "VALE1IS" }, { 0, 3, 7, "VAALE1IS" },
@@ -102,18 +120,14 @@ static const char *tlbi_name(unsigned int op1, unsigned int crm,
 		{ 4, 2, 1, "RVAE2IS" }, { 4, 2, 5, "RVALE2IS" },
 		{ 4, 6, 1, "RVAE2" }, { 4, 6, 5, "RVALE2" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].op1 == op1 && t[i].crm == crm && t[i].op2 == op2)
-			return t[i].n;
-	return NULL;
+	return sysop_name(t, sizeof(t) / sizeof(t[0]), op1, crm, op2);
 }
 
 static const char *cache_name(unsigned int op1, unsigned int crm,
 			      unsigned int op2)
 {
-	static const struct { unsigned char op1, crm, op2; const char *n; } t[] = {
+	static const struct sysop t[] = {
 		{ 0, 1, 0, "ic:IALLUIS" }, { 0, 5, 0, "ic:IALLU" },
 		{ 3, 5, 1, "ic:IVAU" },
 		{ 0, 6, 1, "dc:IVAC" }, { 0, 6, 2, "dc:ISW" },
@@ -122,12 +136,8 @@ static const char *cache_name(unsigned int op1, unsigned int crm,
 		{ 3, 11, 1, "dc:CVAU" }, { 3, 12, 1, "dc:CVAP" },
 		{ 3, 13, 1, "dc:CVADP" }, { 3, 14, 1, "dc:CIVAC" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].op1 == op1 && t[i].crm == crm && t[i].op2 == op2)
-			return t[i].n;
-	return NULL;
+	return sysop_name(t, sizeof(t) / sizeof(t[0]), op1, crm, op2);
 }
 
 /* Counter name for @insn, or NULL when it is not counted on its own. */
