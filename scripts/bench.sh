@@ -4,7 +4,8 @@
 # benchmark scenarios of virt/scenarios on the baseline and the patched
 # kernel, in the same run, alternating (B P, then P B, ...), ROUNDS rounds,
 # then once more per kernel under the opcount plugin to count maintenance
-# operations. Prints the comparison and writes Documentation/results/.
+# operations. Prints the comparison and writes one Markdown file per
+# scenario, Documentation/results/SCENARIO.md.
 #
 # --default: only the scenarios tagged "default" ('make'), on max unless
 # CPUs are given. Without CPU arguments, every CPU a scenario lists.
@@ -123,9 +124,8 @@ for cpu in $valid_cpus; do
 done
 [ $ran = 1 ] || die "no scenario selected (scenarios: $valid_scen; CPUs: $valid_cpus)"
 
-name=$([ -n "$want_scen" ] && echo "$want_scen" || { [ $only_default = 1 ] && echo default || echo all; })
 python3 "$TOP/scripts/bench-report.py" --results "$bench" --scenarios "$SCEN_FILE" \
-	--rounds "$ROUNDS" --markdown "$TOP/Documentation/results/$name.md" \
+	--rounds "$ROUNDS" --outdir "$TOP/Documentation/results" \
 	--command "make $([ $only_default = 1 ] && echo all || echo bench)${want_scen:+ SCENARIO=$want_scen}${cpus:+ CPUS=\"${cpus[*]}\"} ROUNDS=$ROUNDS" \
 	--base "$(git -C "$BASE_REPO" log -1 --format='%h %s' base)" \
 	--series "$(cat "$OUT/patched/commit")" --top "$TOP"
