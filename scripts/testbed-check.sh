@@ -48,8 +48,9 @@ for ((i = 0; i < n; i++)); do
 	[ -n "$line" ] || echo "# no result line for test $num ${names[$i]}"
 	check "$num" "testbed ${names[$i]} is reported as ${expect[$i]}" grep -qE "$re" <<<"${line:-none}"
 done
+# The header, then diagnostics, then the plan.
 check $((n + 1)) "testbed KTAP has a header and plan 1..$n" \
-	grep -qzE '^KTAP version 1\n(# [^\n]*\n)*1\.\.'"$n"'\n' "$k"
+	test "$(awk 'NR == 1 {print; next} !/^#/ {print; exit}' "$k" | paste -sd' ')" = "KTAP version 1 1..$n"
 check $((n + 2)) "testbed results are numbered 1..$n in order" \
 	test "$(grep -aoE '^(not )?ok [0-9]+' "$k" | awk '{print $NF}' | paste -sd,)" = "$(seq -s, 1 "$n")"
 exit $fail
