@@ -35,7 +35,7 @@ help: ## this text
 	@echo '  JOBS        parallel build jobs (default: nproc + 1)'
 	@echo '  CPUS        CPU configurations from virt/cpus (default: all for test, max for make)'
 	@echo '  ROUNDS      benchmark rounds per kernel (default: 3)'
-	@echo '  SCENARIO    one benchmark scenario from virt/scenarios (default: all)'
+	@echo '  SCENARIO    benchmark scenarios from virt/scenarios, space-separated (default: all)'
 	@echo '  PLAN        selftest plan (default: virt/plans/selftests.plan)'
 	@echo '  TREE        editing worktree for make tree / make patches (default: build/tree)'
 	@echo
@@ -66,7 +66,7 @@ test: deps ## everything: check + selftests on every CPU configuration
 	$(S)/test.sh $(CPUS)
 
 bench: deps ## benchmark scenarios with operation counts (SCENARIO=, CPUS=, ROUNDS=)
-	$(S)/bench.sh $(if $(SCENARIO),--scenario $(SCENARIO)) $(CPUS)
+	$(S)/bench.sh $(if $(SCENARIO),--scenario "$(SCENARIO)") $(CPUS)
 
 tree: base ## git worktree of the base with the series as commits, for editing
 	$(S)/tree.sh "$(TREE)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# bench.sh [--default] [--scenario NAME] [--no-counts] [CPU...]: run the
+# bench.sh [--default] [--scenario "NAME..."] [--no-counts] [CPU...]: run the
 # benchmark scenarios of virt/scenarios on the baseline and the patched
 # kernel, in the same run, alternating (B P, then P B, ...), ROUNDS rounds,
 # then once more per kernel under the opcount plugin to count maintenance
@@ -21,7 +21,7 @@ cpus=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--default) only_default=1 ;;
-	--scenario) want_scen=${2:?--scenario needs a name}; shift ;;
+	--scenario) want_scen=${2:?--scenario needs a name}; want_scen=${want_scen//,/ }; shift ;;
 	--no-counts) counts=0 ;;
 	-*) die "bench.sh: unknown option $1" ;;
 	*) cpus+=("$1") ;;
@@ -38,9 +38,9 @@ scen_table() {
 }
 valid_scen=$(scen_table | cut -d'|' -f1 | paste -sd' ')
 valid_cpus=$(awk '!/^#/ && NF {print $1}' "$TOP/virt/cpus" | paste -sd' ')
-if [ -n "$want_scen" ] && ! grep -qw -- "$want_scen" <<<"$valid_scen"; then
-	die "unknown scenario '$want_scen'; valid: $valid_scen"
-fi
+for n in $want_scen; do
+	grep -qw -- "$n" <<<"$valid_scen" || die "unknown scenario '$n'; valid: $valid_scen"
+done
 for c in "${cpus[@]}"; do
 	grep -qw -- "$c" <<<"$valid_cpus" || die "unknown CPU configuration '$c'; valid: $valid_cpus"
 done
@@ -50,7 +50,7 @@ done
 selected() {
 	local line
 	line=$(scen_table | awk -F'|' -v n="$1" '$1 == n')
-	[ -z "$want_scen" ] || [ "$1" = "$want_scen" ] || return 1
+	[ -z "$want_scen" ] || grep -qw -- "$1" <<<"$want_scen" || return 1
 	[ $only_default = 0 ] || grep -qw default <<<"$(cut -d'|' -f3 <<<"$line")" || return 1
 	if [ ${#cpus[@]} -gt 0 ]; then
 		printf '%s\n' "${cpus[@]}" | grep -qx -- "$2" || return 1
@@ -126,6 +126,6 @@ done
 
 python3 "$TOP/scripts/bench-report.py" --results "$bench" --scenarios "$SCEN_FILE" \
 	--rounds "$ROUNDS" --outdir "$TOP/Documentation/results" \
-	--command "make $([ $only_default = 1 ] && echo all || echo bench)${want_scen:+ SCENARIO=$want_scen}${cpus:+ CPUS=\"${cpus[*]}\"} ROUNDS=$ROUNDS" \
+	--command "make $([ $only_default = 1 ] && echo all || echo bench)${want_scen:+ SCENARIO=\"$want_scen\"}${cpus:+ CPUS=\"${cpus[*]}\"} ROUNDS=$ROUNDS" \
 	--base "$(git -C "$BASE_REPO" log -1 --format='%h %s' base)" \
 	--series "$(cat "$OUT/patched/commit")" --top "$TOP"
