@@ -19,7 +19,7 @@ PATH=/usr/bin:$PATH
 	die "spdxcheck.py needs the Debian packages 'python3-ply' and 'python3-git' (make deps)"
 "$TOP/scripts/base-tree.sh"
 mapfile -t patches < <(series_patches)
-echo "1..${#patches[@]}"
+echo "1..$((${#patches[@]} + 1))"
 i=0
 fail=0
 for p in "${patches[@]}"; do
@@ -49,4 +49,18 @@ total: 0 errors, 1 warnings, 0 checks, (no maintainer for $f)"
 		fail=1
 	fi
 done
+
+# The project's MAINTAINERS entry lists every file the series touches.
+i=$((i + 1))
+missing=$(cat "${patches[@]}" /dev/null | awk '/^diff --git/ {f = $4; sub("^b/", "", f); print f}' |
+	sort -u | while read -r f; do
+		grep -qxF "F:	$f" "$TOP/MAINTAINERS" || echo "$f"
+	done)
+if [ -z "$missing" ]; then
+	echo "ok $i MAINTAINERS lists every file the series touches"
+else
+	sed 's/^/# not in MAINTAINERS: /' <<<"$missing"
+	echo "not ok $i MAINTAINERS lists every file the series touches"
+	fail=1
+fi
 exit $fail
