@@ -4,12 +4,14 @@
 # or PLAN=) on the patched kernel in each CPU configuration (default: every
 # one in virt/cpus). A test that fails there is run again on the baseline
 # kernel in the same configuration: it counts as a failure only if the
-# baseline passes it; failures both kernels share are listed as known.
+# baseline passes it; failures both kernels share are listed as known. A
+# test the baseline passes is run once more on the patched kernel: if it
+# passes then, it is listed as flaky instead of failed.
 #
 # Needs the kernels and selftests built by scripts/build.sh (make kernels).
 # Writes $RESULTS/selftests/CPU/{patched,baseline}/results.ktap and
 # $RESULTS/selftests/summary.tsv: "STATUS CPU TEST DETAIL", STATUS one of
-# pass, fail, skip, known.
+# pass, fail, skip, known, flaky.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -59,6 +61,26 @@ for cpu in "${cpus[@]}"; do
 			"$d/baseline.cpio" "$bplan" "$cpu" "$d/baseline"
 		rm -f "$d/baseline.cpio"
 		phase_end
+
+		# Those the baseline passes: once more on the patched kernel.
+		mapfile -t again < <(for t in "${failed[@]}"; do
+			grep -aqE "^not ok [0-9]+ $t( |$)" "$d/baseline/results.ktap" || echo "$t"
+		done)
+		if [ ${#again[@]} -gt 0 ]; then
+			phase_start "selftests on $cpu (patched, ${#again[@]} re-run)"
+			aplan=$d/again.plan
+			{
+				grep -E '^write ' "$plan"
+				for t in "${again[@]}"; do
+					awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
+				done
+			} >"$aplan"
+			"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$aplan" "$d/again.cpio"
+			"$TOP/scripts/run-vm.sh" "$OUT/patched/arch/arm64/boot/Image" \
+				"$d/again.cpio" "$aplan" "$cpu" "$d/patched-again"
+			rm -f "$d/again.cpio"
+			phase_end
+		fi
 	fi
 
 	grep -aE '^(not )?ok [0-9]+ ' "$d/patched/results.ktap" | while read -r line; do
@@ -71,6 +93,10 @@ for cpu in "${cpus[@]}"; do
 			grep -aqE "^not ok [0-9]+ $name( |$)" "$d/baseline/results.ktap"; then
 			st=known
 			detail="fails on the baseline too: $detail"
+		elif [ -f "$d/patched-again/results.ktap" ] &&
+			grep -aqE "^ok [0-9]+ $name( |$)" "$d/patched-again/results.ktap"; then
+			st=flaky
+			detail="failed once ($detail), passed on re-run; the baseline passed"
 		else
 			st=fail
 		fi

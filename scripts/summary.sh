@@ -3,7 +3,8 @@
 # summary.sh RESULTS_DIR: print the results of a test run (results.tsv:
 # "STATUS GROUP NAME DETAIL") as a selftest matrix, the failures, the known
 # baseline failures and the phase times, then "N passed, N failed, N skipped".
-# Known failures (the baseline fails them too) count as skipped.
+# Known failures (the baseline fails them too) and flaky tests (failed,
+# then passed on re-run, and the baseline passed) count as skipped.
 # Exits 1 if anything failed.
 set -euo pipefail
 
@@ -64,6 +65,11 @@ if grep -q '^known	' "$tsv"; then
 	echo "== Known failures (the baseline fails them too; counted as skipped)"
 	awk -F'\t' '$1 == "known" {printf "  %s: %s # %s\n", $2, $3, $4}' "$tsv"
 fi
+if grep -q '^flaky	' "$tsv"; then
+	echo
+	echo "== Flaky (failed, then passed on re-run; the baseline passed; counted as skipped)"
+	awk -F'\t' '$1 == "flaky" {printf "  %s: %s # %s\n", $2, $3, $4}' "$tsv"
+fi
 if [ -f "$res/times.txt" ]; then
 	echo
 	echo "== Wall time"
@@ -74,5 +80,5 @@ echo
 awk -F'\t' '
 	$1 == "pass" { p++ }
 	$1 == "fail" { f++ }
-	$1 == "skip" || $1 == "known" { s++ }
+	$1 == "skip" || $1 == "known" || $1 == "flaky" { s++ }
 	END { printf "%d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0) }' "$tsv"
