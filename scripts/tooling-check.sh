@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # tooling-check.sh: the workflow refuses bad input with a clear message:
 # a KERNEL_SRC that does not exist, is not git, or is not 6.12.y; an unknown
-# benchmark scenario or CPU model; a series whose patch does not apply.
+# benchmark scenario or CPU model; a series whose patch does not apply; a
+# kconfig fragment option the final .config does not have.
 # Prints one KTAP result per case; exits 1 if any failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,7 +27,7 @@ expect() {
 	fi
 }
 
-echo "1..6"
+echo "1..7"
 expect "KERNEL_SRC that does not exist" "no such directory" \
 	env BUILD="$tmp/b1" KERNEL_SRC="$tmp/nope" "$TOP/scripts/base-tree.sh"
 mkdir -p "$tmp/notgit"
@@ -72,4 +73,10 @@ PATCH
 echo 0001-bad.patch >"$tmp/p/series"
 expect "patch that does not apply" "patch 1/1 does not apply on the base: patches/0001-bad.patch" \
 	env BUILD="$tmp/b4" PATCHES="$tmp/p" "$TOP/scripts/apply-series.sh"
+
+# A fragment option that kconfig drops must fail the build before compiling.
+printf 'CONFIG_KVM_S2_NO_SUCH_OPTION=y\n' >"$tmp/bad.config"
+expect "kconfig fragment option missing from .config" \
+	"fragment asks for 'CONFIG_KVM_S2_NO_SUCH_OPTION=y', .config has 'CONFIG_KVM_S2_NO_SUCH_OPTION absent'" \
+	env FRAGMENTS="$FRAGMENT $tmp/bad.config" "$TOP/scripts/build-kernel.sh" "$BASE_REPO" "$tmp/o"
 exit $fail
