@@ -50,7 +50,7 @@ for cpu in "${cpus[@]}"; do
 		phase_start "selftests on $cpu (baseline, ${#failed[@]} re-run)"
 		bplan=$d/baseline.plan
 		{
-			grep -E '^write ' "$plan"
+			grep -E '^write ' "$plan" || true
 			for t in "${failed[@]}"; do
 				awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
 			done
@@ -70,7 +70,7 @@ for cpu in "${cpus[@]}"; do
 			phase_start "selftests on $cpu (patched, ${#again[@]} re-run)"
 			aplan=$d/again.plan
 			{
-				grep -E '^write ' "$plan"
+				grep -E '^write ' "$plan" || true
 				for t in "${again[@]}"; do
 					awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
 				done
