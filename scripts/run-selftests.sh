@@ -37,6 +37,26 @@ sum=$res/summary.tsv
 
 "$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$plan" "$OUT/patched/selftests.cpio"
 
+# rerun KERNEL DIR TEST...: run these tests of the plan again on KERNEL in
+# this CPU configuration ($cpu), results in DIR. The same selftest binaries
+# on either kernel: tests the series adds exist only in the patched tree.
+rerun() {
+	local k=$1 dir=$2 t
+	shift 2
+	phase_start "selftests on $cpu ($k, $# re-run)"
+	{
+		grep -E '^write ' "$plan" || true
+		for t in "$@"; do
+			awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
+		done
+	} >"$dir.plan"
+	"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$dir.plan" "$dir.cpio"
+	"$TOP/scripts/run-vm.sh" "$OUT/$k/arch/arm64/boot/Image" \
+		"$dir.cpio" "$dir.plan" "$cpu" "$dir"
+	rm -f "$dir.cpio"
+	phase_end
+}
+
 for cpu in "${cpus[@]}"; do
 	phase_start "selftests on $cpu (patched)"
 	d=$res/$cpu
@@ -50,40 +70,13 @@ for cpu in "${cpus[@]}"; do
 	mapfile -t failed < <(grep -aE '^not ok [0-9]+ ' "$d/patched/results.ktap" |
 		awk '{print $4}' | sort -u)
 	if [ ${#failed[@]} -gt 0 ]; then
-		phase_start "selftests on $cpu (baseline, ${#failed[@]} re-run)"
-		bplan=$d/baseline.plan
-		{
-			grep -E '^write ' "$plan" || true
-			for t in "${failed[@]}"; do
-				awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
-			done
-		} >"$bplan"
-		# The same selftest binaries: tests the series adds exist only there.
-		"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$bplan" "$d/baseline.cpio"
-		"$TOP/scripts/run-vm.sh" "$OUT/baseline/arch/arm64/boot/Image" \
-			"$d/baseline.cpio" "$bplan" "$cpu" "$d/baseline"
-		rm -f "$d/baseline.cpio"
-		phase_end
+		rerun baseline "$d/baseline" "${failed[@]}"
 
 		# Those the baseline passes: once more on the patched kernel.
 		mapfile -t again < <(for t in "${failed[@]}"; do
 			grep -aqE "^not ok [0-9]+ $t( |$)" "$d/baseline/results.ktap" || echo "$t"
 		done)
-		if [ ${#again[@]} -gt 0 ]; then
-			phase_start "selftests on $cpu (patched, ${#again[@]} re-run)"
-			aplan=$d/again.plan
-			{
-				grep -E '^write ' "$plan" || true
-				for t in "${again[@]}"; do
-					awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
-				done
-			} >"$aplan"
-			"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$aplan" "$d/again.cpio"
-			"$TOP/scripts/run-vm.sh" "$OUT/patched/arch/arm64/boot/Image" \
-				"$d/again.cpio" "$aplan" "$cpu" "$d/patched-again"
-			rm -f "$d/again.cpio"
-			phase_end
-		fi
+		[ ${#again[@]} -eq 0 ] || rerun patched "$d/patched-again" "${again[@]}"
 	fi
 
 	grep -aE '^(not )?ok [0-9]+ ' "$d/patched/results.ktap" | while read -r line; do
