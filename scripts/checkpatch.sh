@@ -28,8 +28,17 @@ for p in "${patches[@]}"; do
 	rep=$(cd "$BASE_REPO" && perl scripts/checkpatch.pl --strict --showfile \
 		--color=never --ignore FILE_PATH_CHANGES "$p" 2>&1 || true)
 	while read -r f; do
+		# get_maintainer.pl -f wants the file to exist: a placeholder
+		# stands in for a file the checked-out tree does not have yet.
+		placeholder=0
+		if [ ! -e "$BASE_REPO/$f" ]; then
+			mkdir -p "$(dirname "$BASE_REPO/$f")"
+			: >"$BASE_REPO/$f"
+			placeholder=1
+		fi
 		m=$(cd "$BASE_REPO" && perl scripts/get_maintainer.pl --no-git \
 			--no-git-fallback --no-rolestats --no-l --no-r -f "$f" 2>/dev/null || true)
+		[ $placeholder = 0 ] || rm -f "$BASE_REPO/$f"
 		if [ -z "$m" ]; then
 			rep="$rep
 $f: WARNING: new file that no MAINTAINERS entry covers
