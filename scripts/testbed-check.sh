@@ -3,8 +3,9 @@
 # testbed-check.sh: the test bed tests itself. Boots the patched kernel with
 # virt/plans/testbed.plan and checks that a pass, a skip, a failure, a
 # timeout and a kernel crash are each reported as such, that the VM is booted
-# again after the crash and runs the rest of the plan, and that the KTAP
-# document has its header and one result per test, in order.
+# again after the crash and runs the rest of the plan, that a timeout comes
+# with the tasks' stacks, and that the KTAP document has its header and one
+# result per test, in order.
 # Prints one KTAP result per check; exits 1 if any failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -22,7 +23,7 @@ k=$d/results.ktap
 mapfile -t names < <(awk '$1 == "test" {print $2}' "$plan")
 mapfile -t expect < <(awk '/^# expect:/ {print $3}' "$plan")
 n=${#names[@]}
-echo "1..$((n + 2))"
+echo "1..$((n + 3))"
 fail=0
 check() { # NUM DESC CONDITION...
 	local num=$1 desc=$2
@@ -53,4 +54,7 @@ check $((n + 1)) "testbed KTAP has a header and plan 1..$n" \
 	test "$(awk 'NR == 1 {print; next} !/^#/ {print; exit}' "$k" | paste -sd' ')" = "KTAP version 1 1..$n"
 check $((n + 2)) "testbed results are numbered 1..$n in order" \
 	test "$(grep -aoE '^(not )?ok [0-9]+' "$k" | awk '{print $NF}' | paste -sd,)" = "$(seq -s, 1 "$n")"
+# A timeout leaves the tasks' stacks (sysrq t) in the KTAP output.
+check $((n + 3)) "testbed timeout is reported with every task's stack" \
+	grep -qa '^# kmsg: sysrq: Show State' "$k"
 exit $fail

@@ -23,7 +23,8 @@
  * A test passes on exit status 0, is skipped on 4 (KSFT_SKIP) and fails
  * otherwise, on a timeout, or when the kernel logged a warning, BUG, oops or
  * lockdep report while it ran: those kernel lines are copied into the test's
- * output.
+ * output. On a timeout, the CPUs' backtraces and all tasks' stacks (sysrq l
+ * and t) are copied there too, before the test is killed.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -167,6 +168,23 @@ static int kmsg_drain(const char * const *echo_match)
 	return splats;
 }
 
+/*
+ * A test that timed out may be stuck in the kernel: before it is killed,
+ * have the kernel print what every CPU runs and every task's stack (sysrq l
+ * and t), and copy that into the test's output.
+ */
+static void timeout_dump(void)
+{
+	static const char * const all[] = { "", NULL };
+
+	out("# init: timeout: sysrq l and t before the kill\n");
+	kmsg_drain(NULL);
+	write_file("/proc/sysrq-trigger", "l");
+	write_file("/proc/sysrq-trigger", "t");
+	sleep(1);
+	kmsg_drain(all);
+}
+
 static void setup(void)
 {
 	static const char * const boot_match[] = {
@@ -296,8 +314,10 @@ static void run_test(int num, char *name, int timeout, char **argv)
 	}
 
 	finished = relay(pipefd[0], t0 + timeout);
-	if (!finished)
+	if (!finished) {
+		timeout_dump();
 		kill(-pid, SIGKILL);
+	}
 	close(pipefd[0]);
 	/* The test may have left children holding the pipe: reap ours. */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
