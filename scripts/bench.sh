@@ -85,7 +85,7 @@ for cpu in $valid_cpus; do
 	plan=$d/plan
 	{
 		echo "write /sys/kernel/mm/transparent_hugepage/enabled madvise"
-		echo "write /proc/sys/vm/nr_hugepages 320"
+		echo "write /proc/sys/vm/nr_hugepages 600"
 		for n in "${names[@]}"; do
 			scen_table | awk -F'|' -v n="$n" '$1 == n {print "test " $1 " 1200 " $5}'
 		done
