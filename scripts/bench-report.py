@@ -25,7 +25,7 @@ RUN = re.compile(r"^# run (\d+) (\S+):")
 RES = re.compile(r"^(not )?ok (\d+) (\S+)")
 # Counters shown first, in this order; the rest follow alphabetically.
 KEY_OPS = ("hvc", "call:__kvm_tlb_flush_vmid_ipa", "call:__kvm_tlb_flush_vmid_range",
-           "call:__kvm_tlb_flush_vmid", "call:stage2_flush_vm",
+           "call:__kvm_tlb_flush_vmid", "call:stage2_flush_vm", "call:kvm_pgtable_stage2_flush",
            "call:kvm_pgtable_stage2_split", "call:stage2_split_walker",
            "call:stage2_attr_walker",
            "tlbi:IPAS2E1IS", "tlbi:RIPAS2E1IS", "tlbi:VMALLS12E1IS",
