@@ -6,7 +6,7 @@ opcount plugin, as text on stdout and as Markdown.
 
 Input layout (scripts/bench.sh): RESULTS/CPU/KERNEL/roundR/results.ktap for
 the timed rounds, RESULTS/CPU/KERNEL/count/{results.ktap,counts} for the
-counting run. A figure is "X time: Ns" or "X over N iterations took Ns" in a
+counting run. A figure is "X time: Ns", "X over N iterations took Ns" or "X count: N" in a
 test's output; an expected figure a run lacks is reported as missing.
 """
 import argparse
@@ -21,6 +21,7 @@ import sys
 KERNELS = ("baseline", "patched")
 FIG_TIME = re.compile(r"^# (?!Iteration )(.+? time): ([0-9.]+)s$")
 FIG_OVER = re.compile(r"^# (.+? over \d+ iterations) took ([0-9.]+)s")
+FIG_COUNT = re.compile(r"^# (.+? count): (\d+)$")
 RUN = re.compile(r"^# run (\d+) (\S+):")
 RES = re.compile(r"^(not )?ok (\d+) (\S+)")
 # Counters shown first, in this order; the rest follow alphabetically.
@@ -54,7 +55,7 @@ def parse_ktap(path):
                 continue
             if cur is None:
                 continue
-            m = FIG_OVER.match(line) or FIG_TIME.match(line)
+            m = FIG_OVER.match(line) or FIG_TIME.match(line) or FIG_COUNT.match(line)
             if m:
                 cur["figures"][m.group(1)] = float(m.group(2))
     return tests
@@ -75,7 +76,11 @@ def parse_counts(path, ktap):
 
 
 def fmt_s(v):
-    return "missing" if v is None else (f"{v:.4f}" if v < 10 else f"{v:.2f}")
+    if v is None:
+        return "missing"
+    if float(v).is_integer() and v >= 10:
+        return f"{int(v)}"
+    return f"{v:.4f}" if v < 10 else f"{v:.2f}"
 
 
 def ratio(p, b):
@@ -157,7 +162,7 @@ def main():
             text += ["", title, f"  {'figure (s)':<34} {'baseline median [min..max]':<30} "
                      f"{'patched median [min..max]':<30} ratio"]
             md += ["", f"### {name} on {cpu}", "", f"`{s['cmd']}` on `-cpu {cpus_conf.get(cpu, '?')}`, "
-                   f"{args.rounds} rounds, seconds, median [min..max]", "",
+                   f"{args.rounds} rounds, seconds (a \"count\" is a number), median [min..max]", "",
                    "| figure | baseline | patched | patched/baseline |", "|---|---|---|---|"]
             failed = {k: sum(1 for r in runs[k] if name in r and not r[name].get("ok")) for k in KERNELS}
             for fig in figs:

@@ -55,11 +55,6 @@ if grep -q "	selftests/" "$tsv"; then
 	done
 fi
 
-if grep -q '^fail	' "$tsv"; then
-	echo
-	echo "== Failures"
-	awk -F'\t' '$1 == "fail" {printf "  %s: %s %s\n", $2, $3, ($4 == "" ? "" : "# " $4)}' "$tsv"
-fi
 if grep -q '^known	' "$tsv"; then
 	echo
 	echo "== Known failures (the baseline fails them too; counted as skipped)"
@@ -76,6 +71,24 @@ if [ -f "$res/times.txt" ]; then
 	sed 's/^/  /' "$res/times.txt"
 fi
 
+# Failures last, next to the totals, where a CI log's tail shows them: each
+# with the last lines its test printed on the patched kernel.
+if grep -q '^fail	' "$tsv"; then
+	echo
+	echo "== Failures"
+	awk -F'\t' '$1 == "fail" {print $2 "\t" $3 "\t" $4}' "$tsv" |
+	while IFS=$'\t' read -r group name detail; do
+		echo "  $group: $name${detail:+ # $detail}"
+		ktap=$res/${group}/patched/results.ktap
+		[[ $group == selftests/* && -f $ktap ]] || continue
+		awk -v t="$name" '
+			$1 == "#" && $2 == "run" && $4 == t ":" { on = 1; n = 0; next }
+			on && /^(not )?ok / { on = 0 }
+			on && !/^# kmsg:/ { l[n++ % 8] = $0 }
+			END { for (i = (n > 8 ? n - 8 : 0); i < n; i++) print "      " l[i % 8] }
+		' "$ktap"
+	done
+fi
 echo
 awk -F'\t' '
 	$1 == "pass" { p++ }
