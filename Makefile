@@ -17,8 +17,8 @@ export KERNEL_SRC BUILD JOBS ROUNDS PLAN
 S := scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base apply kernels check test selftests bench tree \
-	patches clean distclean
+.PHONY: all help deps base apply kernels check test test-debug selftests \
+	bench tree patches clean distclean
 
 all: deps ## build both kernels, run dirty_log_perf_test on each, print the comparison
 	$(S)/bench.sh --default $(CPUS)
@@ -64,6 +64,9 @@ selftests: deps ## KVM selftests on every CPU configuration (CPUS=...)
 
 test: deps ## everything: check + selftests on every CPU configuration
 	$(S)/test.sh $(CPUS)
+
+test-debug: deps ## lockdep/DEBUG_VM kernel: virt/plans/debug.plan, splats fail (CPUS=)
+	$(S)/test-debug.sh $(CPUS)
 
 bench: deps ## benchmark scenarios with operation counts (SCENARIO=, CPUS=, ROUNDS=)
 	$(S)/bench.sh $(if $(SCENARIO),--scenario "$(SCENARIO)") $(CPUS)
