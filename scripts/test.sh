@@ -71,9 +71,9 @@ x86_series() {
 	echo "1..1"
 	"$TOP/scripts/checkout.sh" series >/dev/null
 	if "$TOP/scripts/x86-build.sh" "$OUT/x86" >&2; then
-		echo "ok 1 x86_64 virt/kvm arch/x86/kvm mm"
+		echo "ok 1 x86_64 virt/kvm arch/x86/kvm mm fs/proc"
 	else
-		echo "not ok 1 x86_64 virt/kvm arch/x86/kvm mm"
+		echo "not ok 1 x86_64 virt/kvm arch/x86/kvm mm fs/proc"
 		return 1
 	fi
 }
