@@ -17,8 +17,8 @@ export KERNEL_SRC BUILD JOBS ROUNDS PLAN
 S := scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base apply kernels check test test-debug selftests \
-	bench tree patches clean distclean
+.PHONY: all help deps base apply kernels check test test-debug test-16k \
+	test-64k test-all selftests bench tree patches clean distclean
 
 all: deps ## build both kernels, run dirty_log_perf_test on each, print the comparison
 	$(S)/bench.sh --default $(CPUS)
@@ -27,7 +27,7 @@ help: ## this text
 	@echo 'KVM/arm64 stage-2 series: make [TARGET] [VARIABLE=value ...]'
 	@echo
 	@echo 'Targets:'
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo 'Variables:'
 	@echo '  KERNEL_SRC  git tree at v6.12.y to use as the base (default: Debian linux-source-6.12)'
@@ -65,8 +65,16 @@ selftests: deps ## KVM selftests on every CPU configuration (CPUS=...)
 test: deps ## everything: check + selftests on every CPU configuration
 	$(S)/test.sh $(CPUS)
 
-test-debug: deps ## lockdep/DEBUG_VM kernel: virt/plans/debug.plan, splats fail (CPUS=)
-	$(S)/test-debug.sh $(CPUS)
+test-debug: deps ## lockdep/DEBUG_VM kernel runs virt/plans/variants.plan; splats fail (CPUS=)
+	$(S)/test-variant.sh debug $(CPUS)
+
+test-16k: deps ## 16K-page host kernel runs virt/plans/variants.plan (max only)
+	$(S)/test-variant.sh 16k $(CPUS)
+
+test-64k: deps ## 64K-page host kernel runs virt/plans/variants.plan (CPUS=)
+	$(S)/test-variant.sh 64k $(CPUS)
+
+test-all: test test-debug test-16k test-64k ## make test, then the three kernel variants
 
 bench: deps ## benchmark scenarios with operation counts (SCENARIO=, CPUS=, ROUNDS=)
 	$(S)/bench.sh $(if $(SCENARIO),--scenario "$(SCENARIO)") $(CPUS)
