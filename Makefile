@@ -17,8 +17,8 @@ export KERNEL_SRC BUILD JOBS ROUNDS PLAN
 S := scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base apply kernels check test test-debug test-16k \
-	test-64k test-all selftests bench tree patches clean distclean
+.PHONY: all help deps base apply kernels check test test-debug test-kasan \
+	test-16k test-64k test-all selftests bench tree patches clean distclean
 
 all: deps ## build both kernels, run dirty_log_perf_test on each, print the comparison
 	$(S)/bench.sh --default $(CPUS)
@@ -68,13 +68,16 @@ test: deps ## everything: check + selftests on every CPU configuration
 test-debug: deps ## lockdep/DEBUG_VM kernel runs virt/plans/variants.plan; splats fail (CPUS=)
 	$(S)/test-variant.sh debug $(CPUS)
 
+test-kasan: deps ## KASAN (generic, inline) kernel runs virt/plans/variants.plan (CPUS=)
+	$(S)/test-variant.sh kasan $(CPUS)
+
 test-16k: deps ## 16K-page host kernel runs virt/plans/variants.plan (max only)
 	$(S)/test-variant.sh 16k $(CPUS)
 
 test-64k: deps ## 64K-page host kernel runs virt/plans/variants.plan (CPUS=)
 	$(S)/test-variant.sh 64k $(CPUS)
 
-test-all: test test-debug test-16k test-64k ## make test, then the three kernel variants
+test-all: test test-debug test-kasan test-16k test-64k ## make test, then the four kernel variants
 
 bench: deps ## benchmark scenarios with operation counts (SCENARIO=, CPUS=, ROUNDS=)
 	$(S)/bench.sh $(if $(SCENARIO),--scenario "$(SCENARIO)") $(CPUS)

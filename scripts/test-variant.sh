@@ -10,14 +10,14 @@
 # prints "N passed, N failed, N skipped" and fails if anything failed.
 #
 # Variants: debug (lockdep, PROVE_RCU, DEBUG_ATOMIC_SLEEP, DEBUG_VM,
-# DEBUG_LIST), 16k and 64k (host page size).
+# DEBUG_LIST), kasan (generic KASAN), 16k and 64k (host page size).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:?usage: test-variant.sh debug|16k|64k [CPU...]}
 shift
 frag=$TOP/arch/arm64/configs/kvm_stage2_$variant.config
-[ -f "$frag" ] || die "no fragment $frag (variants: debug 16k 64k)"
+[ -f "$frag" ] || die "no fragment $frag (variants: debug kasan 16k 64k)"
 cpus=("$@")
 if [ ${#cpus[@]} -eq 0 ]; then
 	case "$variant" in
