@@ -189,7 +189,9 @@ static void setup(void)
 {
 	static const char * const boot_match[] = {
 		"CPU features: detected", "kvm [", "KVM", "Hyp", "VHE",
-		"Machine model", "Linux version", "Memory:", NULL,
+		"Machine model", "Linux version", "Memory:",
+		/* the debug variants' checkers, to show they were on */
+		"KernelAddressSanitizer", "Lock dependency validator", NULL,
 	};
 
 	try_mount("proc", "/proc", "proc", NULL);
