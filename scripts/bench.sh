@@ -50,7 +50,7 @@ done
 selected() {
 	local line
 	line=$(scen_table | awk -F'|' -v n="$1" '$1 == n')
-	[ -z "$want_scen" ] || grep -qw -- "$1" <<<"$want_scen" || return 1
+	[ -z "$want_scen" ] || tr ' ' '\n' <<<"$want_scen" | grep -qx -- "$1" || return 1
 	[ $only_default = 0 ] || grep -qw default <<<"$(cut -d'|' -f3 <<<"$line")" || return 1
 	if [ ${#cpus[@]} -gt 0 ]; then
 		printf '%s\n' "${cpus[@]}" | grep -qx -- "$2" || return 1

@@ -18,11 +18,21 @@ mkdir -p "$kst" "$out/tools"
 make -s -C "$src" ARCH=arm64 O="$out" INSTALL_HDR_PATH="$out/usr" headers_install
 
 # abs_objdir keeps the generated sysreg headers out of the source tree.
-make -s -C "$src/tools/testing/selftests/kvm" -j"$JOBS" \
+# The selftests of v6.12.117 and of the series build without a compiler
+# warning here (ccache replays them on hits): a new one fails the build.
+blog=$out/kselftest/build.log
+if ! make -s -C "$src/tools/testing/selftests/kvm" -j"$JOBS" \
 	ARCH=arm64 CROSS_COMPILE="$CROSS_COMPILE" CC="ccache ${CROSS_COMPILE}gcc" \
 	OUTPUT="$kst" abs_objdir="$out" \
 	KHDR_INCLUDES="-isystem $out/usr/include" \
-	LDFLAGS="-static" all
+	LDFLAGS="-static" all >"$blog" 2>&1; then
+	tail -n 40 "$blog" >&2
+	die "the KVM selftests of $src do not build (log: $blog)"
+fi
+if grep -q "warning:" "$blog"; then
+	grep -A 8 "warning:" "$blog" | head -n 60 >&2
+	die "the KVM selftests of $src build with compiler warnings (log: $blog)"
+fi
 
 make -s -C "$src/tools/testing/selftests/kvm" ARCH=arm64 OUTPUT="$kst" \
 	--eval='print-tests: ; @printf "%s\n" $(TEST_GEN_PROGS)' print-tests |
