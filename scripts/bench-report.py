@@ -28,6 +28,7 @@ RES = re.compile(r"^(not )?ok (\d+) (\S+)")
 KEY_OPS = ("hvc", "call:__kvm_tlb_flush_vmid_ipa", "call:__kvm_tlb_flush_vmid_range",
            "call:__kvm_tlb_flush_vmid", "call:stage2_flush_vm", "call:kvm_pgtable_stage2_flush",
            "call:kvm_pgtable_stage2_split", "call:stage2_split_walker",
+           "call:stage2_map_walker",
            "call:stage2_attr_walker",
            "tlbi:IPAS2E1IS", "tlbi:RIPAS2E1IS", "tlbi:VMALLS12E1IS",
            "tlbi:VMALLE1IS", "tlbi:VMALLE1", "dsb", "isb", "dc:CIVAC", "dc:CVAC",

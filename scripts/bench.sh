@@ -110,7 +110,7 @@ for cpu in $valid_cpus; do
 				__kvm_tlb_flush_vmid_range __kvm_tlb_flush_vmid \
 				__kvm_flush_cpu_context __kvm_flush_vm_context \
 				stage2_flush_vm kvm_pgtable_stage2_flush \
-				kvm_pgtable_stage2_split stage2_split_walker \
+				kvm_pgtable_stage2_split stage2_split_walker stage2_map_walker \
 				stage2_attr_walker; do
 				a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$OUT/$k/System.map")
 				[ -z "$a" ] || syms="$syms,sym=$f@$a"
