@@ -9,6 +9,7 @@ JOBS       ?= $(shell echo $$(($$(nproc) + 1)))
 CPUS       ?=
 ROUNDS     ?= 3
 SCENARIO   ?=
+MUTANT     ?= $(basename $(notdir $(wildcard tools/mutants/*.diff)))
 PLAN       ?=
 TREE       ?= $(BUILD)/tree
 
@@ -18,7 +19,8 @@ S := scripts
 
 .DEFAULT_GOAL := all
 .PHONY: all help deps base apply kernels check test test-debug test-kasan \
-	test-16k test-64k test-all selftests bench tree patches clean distclean
+	test-16k test-64k test-all selftests bench mutant-check tree patches \
+	clean distclean
 
 all: deps ## build both kernels, run dirty_log_perf_test on each, print the comparison
 	$(S)/bench.sh --default $(CPUS)
@@ -37,6 +39,7 @@ help: ## this text
 	@echo '  ROUNDS      benchmark rounds per kernel (default: 3)'
 	@echo '  SCENARIO    benchmark scenarios from virt/scenarios, space-separated (default: all)'
 	@echo '  PLAN        selftest plan (default: virt/plans/selftests.plan)'
+	@echo '  MUTANT      tools/mutants/*.diff names for mutant-check (default: all)'
 	@echo '  TREE        editing worktree for make tree / make patches (default: build/tree)'
 	@echo
 	@echo 'Layout: patches/ the series; scripts/ workflow; tools/ guest and host tools;'
@@ -81,6 +84,9 @@ test-all: test test-debug test-kasan test-16k test-64k ## make test, then the fo
 
 bench: deps ## benchmark scenarios with operation counts (SCENARIO=, CPUS=, ROUNDS=)
 	$(S)/bench.sh $(if $(SCENARIO),--scenario "$(SCENARIO)") $(CPUS)
+
+mutant-check: deps ## the exact count checks catch each known-bad kernel of tools/mutants (MUTANT=, CPUS=)
+	@set -e; for m in $(MUTANT); do $(S)/mutant-check.sh $$m $(CPUS); done
 
 tree: base ## git worktree of the base with the series as commits, for editing
 	$(S)/tree.sh "$(TREE)"

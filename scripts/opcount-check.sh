@@ -9,35 +9,66 @@
 # Counters driven by scheduling, timer ticks and guest exits (DSB, ISB,
 # VMALLE1, the host's stage-1 TLBIs, HVC, which in nVHE counts every vCPU
 # entry, instructions) are reported by 'make bench', not compared.
-# Prints one KTAP result per CPU; exits 1 if any failed.
+# Then checks the counts against virt/plans/opcount.expect (exact bounds,
+# e.g. "a write-protect of read-only entries invalidates them").
+# Prints one KTAP result per CPU and per expectation; exits 1 if any failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 cpus=("$@")
 [ ${#cpus[@]} -gt 0 ] || cpus=(max cortex-a72)
 plan=$TOP/virt/plans/opcount.plan
-d=$RESULTS/opcount
+expect=$TOP/virt/plans/opcount.expect
+# OPCOUNT_KERNEL=DIR checks another build (a mutant, the baseline) instead.
+kern=${OPCOUNT_KERNEL:-$OUT/patched}
+d=${OPCOUNT_RESULTS:-$RESULTS/opcount}
 rm -rf "$d"
 mkdir -p "$d"
 need gcc gcc
 gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$BUILD/opcount.so" "$TOP/tools/qemu-plugin/opcount.c"
-"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$plan" "$d/initramfs.cpio"
+"$TOP/scripts/mkinitramfs.sh" "$kern" "$plan" "$d/initramfs.cpio"
 syms=""
 for f in __kvm_tlb_flush_vmid_ipa __kvm_tlb_flush_vmid_ipa_nsh __kvm_tlb_flush_vmid_range \
 	__kvm_tlb_flush_vmid stage2_flush_vm; do
-	a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$OUT/patched/System.map")
+	a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$kern/System.map")
 	[ -z "$a" ] || syms="$syms,sym=$f@$a"
 done
 STAGE2='^window [0-9]+ (tlbi:(IPAS2|RIPAS2|VMALLS12)[A-Z0-9]*|dc:C(I)?VAC|call:[a-z_0-9]+) '
 
-echo "1..${#cpus[@]}"
+# Window N of a counts file is the Nth test of the plan.
+tests=($(awk '$1 == "test" {print $2}' "$plan"))
+# expectations CPU: the lines of opcount.expect that apply to CPU.
+expectations() {
+	awk -v c="$1" '!/^#/ && NF == 6 {
+		n = split($1, a, ",")
+		for (k = 1; k <= n; k++) if (a[k] == c || a[k] == "*") {print; break}
+	}' "$expect"
+}
+nexp=0
+for cpu in "${cpus[@]}"; do
+	nexp=$((nexp + $(expectations "$cpu" | wc -l)))
+done
+
+# sum FILE TEST COUNTERS: the sum of COUNTERS (a+b+...) in TEST's window.
+sum() {
+	local file=$1 t=$2 ctrs=$3 w=0 k
+	[ "$t" = "-" ] && { echo 0; return; }
+	for k in "${!tests[@]}"; do
+		[ "${tests[$k]}" = "$t" ] && w=$((k + 1))
+	done
+	[ $w -gt 0 ] || die "opcount.expect names '$t', which is not a test of $plan"
+	awk -v w="$w" -v c="+$ctrs+" '$1 == "window" && $2 == w && index(c, "+" $3 "+") {s += $4}
+		END {print s + 0}' "$file"
+}
+
+echo "1..$((${#cpus[@]} + nexp))"
 fail=0
 i=0
 for cpu in "${cpus[@]}"; do
 	i=$((i + 1))
 	for r in 1 2; do
 		QEMU_EXTRA="-plugin file=$BUILD/opcount.so,out=$d/$cpu.$r.counts$syms" VM_APPEND=nokaslr \
-			"$TOP/scripts/run-vm.sh" "$OUT/patched/arch/arm64/boot/Image" \
+			"$TOP/scripts/run-vm.sh" "$kern/arch/arm64/boot/Image" \
 			"$d/initramfs.cpio" "$plan" "$cpu" "$d/$cpu.$r" 2>/dev/null
 		grep -aE "$STAGE2" "$d/$cpu.$r.counts" | sort >"$d/$cpu.$r.stage2" || true
 	done
@@ -56,6 +87,29 @@ for cpu in "${cpus[@]}"; do
 		sed 's/^/# /' "$d/$cpu.1.stage2"
 		echo "ok $i opcount $cpu: $n stage-2 counters identical in two runs"
 	fi
+	while read -r _ t minus ctrs op val; do
+		i=$((i + 1))
+		a=$(sum "$d/$cpu.1.counts" "$t" "$ctrs")
+		b=$(sum "$d/$cpu.1.counts" "$minus" "$ctrs")
+		got=$((a - b))
+		if [ "$minus" = "-" ]; then
+			what="opcount $cpu: $t: $ctrs = $got, want $op $val"
+		else
+			what="opcount $cpu: $t - $minus: $ctrs = $a - $b = $got, want $op $val"
+		fi
+		case $op in
+		'>=') ok=$((got >= val)) ;;
+		'<=') ok=$((got <= val)) ;;
+		'==') ok=$((got == val)) ;;
+		*) die "opcount.expect: bad operator '$op'" ;;
+		esac
+		if [ "$ok" = 1 ]; then
+			echo "ok $i $what"
+		else
+			echo "not ok $i $what"
+			fail=1
+		fi
+	done < <(expectations "$cpu")
 done
 rm -f "$d/initramfs.cpio"
 exit $fail

@@ -136,7 +136,9 @@ rm -f "$body"
 cfg=$(dirname "$kernel")/../../../.config
 {
 	c=$outdir/console.1.log
-	if grep -aq 'VHE mode initialized' "$c" && ! grep -aqi 'nVHE mode initialized' "$c"; then
+	if grep -aq 'Protected nVHE mode initialized' "$c"; then
+		echo "kvm: protected (pKVM, nVHE)"
+	elif grep -aq 'VHE mode initialized' "$c" && ! grep -aqi 'nVHE mode initialized' "$c"; then
 		echo "kvm: VHE"
 	elif grep -aqi 'nVHE mode initialized\|Hyp mode initialized\|protected' "$c"; then
 		echo "kvm: nVHE ($(grep -aoiE '[a-z ]*(nVHE|Hyp) mode initialized' "$c" | head -n1))"
@@ -150,3 +152,12 @@ cfg=$(dirname "$kernel")/../../../.config
 	echo "tlb-range: detected=$tlbr used=$use"
 	echo "fwb: $(det 'Stage-2 Force Write-Back')"
 } >"$outdir/features"
+# A configuration that asks for protected mode must get it, not a fallback.
+case " $cpu_append " in
+*" kvm-arm.mode=protected "*)
+	grep -q '^kvm: protected' "$outdir/features" || {
+		tail -n 30 "$outdir/console.1.log" >&2
+		die "$cpu: KVM did not initialise in protected mode (console above)"
+	}
+	;;
+esac
