@@ -136,8 +136,8 @@ rm -f "$body"
 cfg=$(dirname "$kernel")/../../../.config
 {
 	c=$outdir/console.1.log
-	if grep -aq 'Protected nVHE mode initialized' "$c"; then
-		echo "kvm: protected (pKVM, nVHE)"
+	if grep -aqE 'Protected [nh]VHE mode initialized' "$c"; then
+		echo "kvm: protected (pKVM, $(grep -aoE 'Protected [nh]VHE' "$c" | head -n1 | cut -d' ' -f2))"
 	elif grep -aq 'VHE mode initialized' "$c" && ! grep -aqi 'nVHE mode initialized' "$c"; then
 		echo "kvm: VHE"
 	elif grep -aqi 'nVHE mode initialized\|Hyp mode initialized\|protected' "$c"; then
