@@ -13,7 +13,9 @@ MUTANT     ?= $(basename $(notdir $(wildcard tools/mutants/*.diff)))
 PLAN       ?=
 TREE       ?= $(BUILD)/tree
 
-export KERNEL_SRC BUILD JOBS ROUNDS PLAN
+PUBLISH    ?=
+
+export KERNEL_SRC BUILD JOBS ROUNDS PLAN PUBLISH
 
 S := scripts
 
@@ -38,6 +40,7 @@ help: ## this text
 	@echo '  CPUS        CPU configurations from virt/cpus (default: all for test, max for make)'
 	@echo '  ROUNDS      benchmark rounds per kernel (default: 3)'
 	@echo '  SCENARIO    benchmark scenarios from virt/scenarios, space-separated (default: all)'
+	@echo '  PUBLISH     1: make/make bench update Documentation/results (default: build/results/pages)'
 	@echo '  PLAN        selftest plan (default: virt/plans/selftests.plan)'
 	@echo '  MUTANT      tools/mutants/*.diff names for mutant-check (default: all)'
 	@echo '  TREE        editing worktree for make tree / make patches (default: build/tree)'

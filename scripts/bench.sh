@@ -5,7 +5,8 @@
 # kernel, in the same run, alternating (B P, then P B, ...), ROUNDS rounds,
 # then once more per kernel under the opcount plugin to count maintenance
 # operations. Prints the comparison and writes one Markdown file per
-# scenario, Documentation/results/SCENARIO.md.
+# scenario, build/results/pages/SCENARIO.md (Documentation/results/ with
+# PUBLISH=1).
 #
 # --default: only the scenarios tagged "default" ('make'), on max unless
 # CPUs are given. Without CPU arguments, every CPU a scenario lists.
@@ -85,6 +86,8 @@ for cpu in $valid_cpus; do
 	plan=$d/plan
 	{
 		echo "write /sys/kernel/mm/transparent_hugepage/enabled madvise"
+		# one 1G page first, while memory is not fragmented yet
+		echo "write /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages 1"
 		echo "write /proc/sys/vm/nr_hugepages 600"
 		for n in "${names[@]}"; do
 			scen_table | awk -F'|' -v n="$n" '$1 == n {print "test " $1 " 1200 " $5}'
@@ -126,8 +129,14 @@ for cpu in $valid_cpus; do
 done
 [ $ran = 1 ] || die "no scenario selected (scenarios: $valid_scen; CPUs: $valid_cpus)"
 
+# Result pages go under build/; PUBLISH=1 updates the published ones in
+# Documentation/results (which the cover letter quotes) instead.
+pages=$RESULTS/pages
+[ -z "${PUBLISH:-}" ] || pages=$TOP/Documentation/results
+mkdir -p "$pages"
+
 python3 "$TOP/scripts/bench-report.py" --results "$bench" --scenarios "$SCEN_FILE" \
-	--rounds "$ROUNDS" --outdir "$TOP/Documentation/results" \
+	--rounds "$ROUNDS" --outdir "$pages" \
 	--command "make $([ $only_default = 1 ] && echo all || echo bench)${want_scen:+ SCENARIO=\"$want_scen\"}${cpus:+ CPUS=\"${cpus[*]}\"} ROUNDS=$ROUNDS" \
 	--base "$(git -C "$BASE_REPO" log -1 --format='%h %s' base)" \
 	--series "$(cat "$OUT/patched/commit")" --top "$TOP"

@@ -7,6 +7,10 @@
 # moved or deleted file(s), does MAINTAINERS need updating?") is asked of
 # every new file. A patch passes it only if get_maintainer.pl finds an
 # existing MAINTAINERS entry with a maintainer for each file it adds.
+# A commit message must also read on a list and in git log years later: it
+# fails if it refers to other changes by number or to this project's own
+# workflow ("patch 7", "the next patch", "make bench", "scenario", "test
+# bed"), where a subject or a selftest command line is what a reader needs.
 # Prints one KTAP result per patch; exits 1 if any failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -47,6 +51,14 @@ total: 0 errors, 1 warnings, 0 checks, (no maintainer for $f)"
 			echo "# $name: new file $f is covered by: $(paste -sd, <<<"$m")"
 		fi
 	done < <(awk '/^diff --git/ {f = $4; sub("^b/", "", f)} /^new file mode/ {print f}' "$p")
+	# The message: after the Subject: line, up to the "---" before the diffstat.
+	msg=$(awk '/^Subject: / {f = 1; next} /^---$/ {f = 0} f' "$p")
+	internal=$(grep -inE 'patch(es)? [0-9]|(next|previous) patch|make (bench|test|check)|scenario|test ?bed|session [0-9]' <<<"$msg" || true)
+	if [ -n "$internal" ]; then
+		rep="$rep
+$internal
+total: 0 errors, 1 warnings, 0 checks, (commit message refers to patch numbers or project workflow)"
+	fi
 	sign=$(grep -c '^Signed-off-by: ' "$p" || true)
 	total=$(grep -E '^total: ' <<<"$rep" | tail -n1)
 	if [[ $total == "total: 0 errors, 0 warnings, 0 checks,"* ]] && [ "$sign" -gt 0 ]; then

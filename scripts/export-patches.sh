@@ -2,10 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # export-patches.sh DIR: write patches/ from the editing tree DIR (base..HEAD)
 # with git format-patch: a cover letter from Documentation/cover-letter.txt
-# (first line: subject; a line "@RESULTS@" is replaced by the benchmark
-# tables of Documentation/results/*.md, without the counters that timer
-# ticks and scheduling drive), numbered patches, base-commit:, and the
-# series file.
+# (first line: subject; a line "@RESULTS@" is replaced by
+# Documentation/results/summary.txt, the results of this version of the
+# series), numbered patches, base-commit:, and the series file.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,15 +24,11 @@ trap 'rm -f "$desc"' EXIT
 	echo
 	tail -n +2 "$cover" | while IFS= read -r line; do
 		if [ "$line" = "@RESULTS@" ]; then
-			found=0
-			for r in "$TOP"/Documentation/results/*.md; do
-				[ -f "$r" ] || continue
-				found=1
-				echo "From Documentation/results/$(basename "$r"), $(grep -m1 '^- command:' "$r" | sed 's/^- //'):"
-				sed -n '/^### /,$p' "$r" | grep -vE '^\| (dsb|dmb|isb|eret|insns|hvc|dc:ZVA|ic:[A-Z]+|tlbi:(VALE1IS|VAE1IS|ASIDE1IS|RVAE1IS|RVALE1IS|VAALE1IS|VMALLE1|IPAS2E1|ALLE1IS)|call:__kvm_flush_cpu_context|call:__kvm_tlb_flush_vmid_ipa_nsh) '
-				echo
-			done
-			[ $found = 1 ] || echo "(no results yet: run 'make bench')"
+			# The summary written for this version of the series; the
+			# per-scenario pages it draws on are named in it.
+			sum=$TOP/Documentation/results/summary.txt
+			[ -f "$sum" ] || die "no $sum: write the results summary first"
+			cat "$sum"
 		else
 			printf '%s\n' "$line"
 		fi

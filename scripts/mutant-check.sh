@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# mutant-check.sh MUTANT [CPU...]: show that the exact operation-count
-# checks (scripts/opcount-check.sh, virt/plans/opcount.expect) catch a
-# known-bad kernel. Builds the patched kernel with tools/mutants/MUTANT.diff
+# mutant-check.sh MUTANT [CPU...]: show that a check of the test bed catches
+# a known-bad kernel. Builds the patched kernel with tools/mutants/MUTANT.diff
 # applied on top (kernel only; the patched build's selftests are reused) and
-# runs the count checks on it; they must fail. Prints one KTAP line.
+# runs the check the diff's header names on it, which must fail:
+#
+#   check: opcount              the exact operation-count checks
+#                               (scripts/opcount-check.sh), on CPU... or
+#                               their default CPUs
+#   check: test NAME T CMD...   one selftest (a plan line), on CPU... or max
+#
+# Prints one KTAP line.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,13 +31,36 @@ git -C "$BASE_REPO" checkout -q -- .
 trap - EXIT
 ln -sfn "$OUT/patched/kselftest" "$mout/kselftest"
 
+check=$(sed -n 's/^check: //p' "$diff" | head -n1)
 set +e
-OPCOUNT_RESULTS=$RESULTS/mutant-$m OPCOUNT_KERNEL=$mout "$TOP/scripts/opcount-check.sh" "$@" | sed 's/^/# /'
-r=${PIPESTATUS[0]}
+case "$check" in
+opcount | "")
+	check=opcount
+	OPCOUNT_RESULTS=$RESULTS/mutant-$m OPCOUNT_KERNEL=$mout \
+		"$TOP/scripts/opcount-check.sh" "$@" | sed 's/^/# /'
+	r=${PIPESTATUS[0]}
+	;;
+"test "*)
+	d=$RESULTS/mutant-$m
+	mkdir -p "$d"
+	printf '%s\n' "$check" >"$d/plan"
+	"$TOP/scripts/mkinitramfs.sh" "$mout" "$d/plan" "$d/initramfs.cpio"
+	cpus=("$@")
+	[ ${#cpus[@]} -gt 0 ] || cpus=(max)
+	r=0
+	for cpu in "${cpus[@]}"; do
+		"$TOP/scripts/run-vm.sh" "$mout/arch/arm64/boot/Image" "$d/initramfs.cpio" \
+			"$d/plan" "$cpu" "$d/$cpu" >/dev/null 2>&1
+		grep -a '^not ok\|^ok' "$d/$cpu/results.ktap" | sed "s/^/# $cpu: /"
+		grep -aq '^not ok' "$d/$cpu/results.ktap" && r=1
+	done
+	;;
+*) die "$diff: unknown 'check: $check'" ;;
+esac
 set -e
 if [ "$r" -ne 0 ]; then
-	echo "ok 1 mutant $m: caught by the operation-count checks"
+	echo "ok 1 mutant $m: caught by $check"
 else
-	echo "not ok 1 mutant $m: the operation-count checks pass on it"
+	echo "not ok 1 mutant $m: $check passes on it"
 	exit 1
 fi
