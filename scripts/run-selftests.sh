@@ -20,8 +20,17 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-plan=${PLAN:-$TOP/virt/plans/selftests.plan}
-plan=$(abspath "$plan")
+# plan_for CPU: PLAN= if given, else the CPU's entry of virt/plans/cpu-plans,
+# else selftests.plan.
+plan_for() {
+	local p
+	if [ -n "${PLAN:-}" ]; then
+		abspath "$PLAN"
+		return
+	fi
+	p=$(awk -v c="$1" '!/^#/ && $1 == c {print $2}' "$TOP/virt/plans/cpu-plans")
+	echo "$TOP/virt/plans/${p:-selftests.plan}"
+}
 if [ $# -gt 0 ]; then
 	cpus=("$@")
 else
@@ -30,9 +39,9 @@ fi
 for k in baseline patched; do
 	[ -f "$OUT/$k/arch/arm64/boot/Image" ] || die "no $k kernel: run 'make kernels'"
 done
-"$TOP/scripts/plan-check.sh" "$plan" "$OUT/patched/kselftest/kvm/tests.list"
+# The whole-suite plan must list every selftest the tree builds.
+"$TOP/scripts/plan-check.sh" "$(PLAN= plan_for none)" "$OUT/patched/kselftest/kvm/tests.list"
 
-nongating=" $(sed -n 's/^# nongating://p' "$plan" | tr '\n' ' ') "
 # new_test NAME: the plan's test NAME runs a binary the baseline tree lacks.
 new_test() {
 	local bin
@@ -45,7 +54,6 @@ mkdir -p "$res"
 sum=$res/summary.tsv
 : >"$sum"
 
-"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$plan" "$OUT/patched/selftests.cpio"
 
 # rerun KERNEL DIR TEST...: run these tests of the plan again on KERNEL in
 # this CPU configuration ($cpu), results in DIR. The same selftest binaries
@@ -68,7 +76,11 @@ rerun() {
 }
 
 for cpu in "${cpus[@]}"; do
-	phase_start "selftests on $cpu (patched)"
+	plan=$(plan_for "$cpu")
+	[ -f "$plan" ] || die "no plan $plan for $cpu"
+	nongating=" $(sed -n 's/^# nongating://p' "$plan" | tr '\n' ' ') "
+	"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$plan" "$OUT/patched/selftests.cpio"
+	phase_start "selftests on $cpu (patched, $(basename "$plan"))"
 	d=$res/$cpu
 	rm -rf "$d"
 	"$TOP/scripts/run-vm.sh" "$OUT/patched/arch/arm64/boot/Image" \
