@@ -4,7 +4,8 @@
 # with git format-patch: a cover letter from Documentation/cover-letter.txt
 # (first line: subject; a line "@RESULTS@" is replaced by
 # Documentation/results/summary.txt, the results of this version of the
-# series), numbered patches, base-commit:, and the series file.
+# series), numbered patches, base-commit:, and the series file; and each
+# topic of Documentation/posting as its own series in patches/topics/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -42,3 +43,46 @@ git -C "$dir" format-patch -q --cover-letter --cover-from-description=subject \
 	--base=base --zero-commit --no-signature -o "$TOP/patches" base..HEAD
 (cd "$TOP/patches" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' >series)
 log "patches: $n patches and a cover letter in patches/ (base-commit $(git -C "$dir" rev-parse --short base))"
+
+# The topics of Documentation/posting, each as its own series in
+# patches/topics/NN-name/: base-commit: is the base, prerequisite-patch-id:
+# lines name the patches of earlier topics it applies on.
+commit_of() {
+	git -C "$dir" log --format='%H %s' base..HEAD |
+		awk -v s="$1" '{h = $1; sub(/^[^ ]* /, ""); if ($0 == s) print h}'
+}
+header() { sed -n "s/^$1: //p;/^---\$/q" "$2"; }
+rm -rf "$TOP/patches/topics"
+covered=0
+prev=
+for t in "$TOP"/Documentation/posting/[0-9][0-9]-*.txt; do
+	name=$(basename "$t" .txt)
+	first=$(commit_of "$(header First "$t")")
+	last=$(commit_of "$(header Last "$t")")
+	[ -n "$first" ] && [ -n "$last" ] ||
+		die "$t: First: or Last: names no patch of the series"
+	if [ -n "$prev" ]; then
+		[ "$(git -C "$dir" rev-parse "$first~1")" = "$prev" ] ||
+			die "$t: does not start where the previous topic ends"
+	else
+		[ "$(git -C "$dir" rev-parse "$first~1")" = "$(git -C "$dir" rev-parse base)" ] ||
+			die "$t: the first topic must start at the base"
+	fi
+	k=$(git -C "$dir" rev-list --count "$first~1..$last")
+	covered=$((covered + k))
+	prev=$last
+	to=()
+	IFS=',' read -ra lists <<<"$(header To "$t")"
+	for l in "${lists[@]}"; do to+=(--to="${l# }"); done
+	git -C "$dir" branch -f "topic/$name" "$last"
+	git -C "$dir" config "branch.topic/$name.description" \
+		"$(header Subject "$t"; echo; sed '1,/^---$/d' "$t")"
+	out=$TOP/patches/topics/$name
+	git -C "$dir" format-patch -q --cover-letter --cover-from-description=subject \
+		--base=base --zero-commit --no-signature "${to[@]}" -o "$out" \
+		"$first~1..topic/$name"
+	git -C "$dir" branch -D -q "topic/$name"
+	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' >series)
+	log "patches: topic $name: $k patches in patches/topics/$name"
+done
+[ "$covered" = "$n" ] || die "the topics of Documentation/posting cover $covered of $n patches"

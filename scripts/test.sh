@@ -3,8 +3,9 @@
 # test.sh [--static | --selftests] [CPU...]: the project's test run ('make
 # test'; 'make check' is --static, 'make selftests' is --selftests).
 #
-#   static:    apply, checkpatch --strict, every prefix builds, sparse and
-#              W=1 show nothing new, x86_64 build of virt/kvm, arch/x86/kvm, mm
+#   static:    apply, checkpatch --strict, the per-topic series apply in
+#              order, both kernels build, every prefix builds, sparse and W=1
+#              show nothing new, x86_64 build of virt/kvm, arch/x86/kvm, mm
 #   selftests: the tree's arm64 KVM selftests on the patched kernel in every
 #              CPU configuration; failures re-run on the baseline
 #
@@ -95,10 +96,18 @@ phase_end
 if [ $do_static = 1 ]; then
 	step tooling "$TOP/scripts/tooling-check.sh"
 	step checkpatch "$TOP/scripts/checkpatch.sh"
+	step topics "$TOP/scripts/topics-check.sh"
+fi
+# The kernels first: the per-prefix builds start from the baseline's
+# objects, so a cold ccache pays for one full build, not two.
+step kernels build_kernels
+kernels_ok=1
+grep -q "^fail	kernels" "$tsv" && kernels_ok=0
+if [ $do_static = 1 ]; then
+	# Even when a kernel failed: it names the patch that breaks the build.
 	step bisect "$TOP/scripts/bisect-build.sh"
 fi
-step kernels build_kernels
-if grep -q "^fail	kernels" "$tsv"; then
+if [ $kernels_ok = 0 ]; then
 	do_static=0
 	do_selftests=0
 fi
