@@ -26,10 +26,19 @@ git -C "$BASE_REPO" apply "$diff" || die "mutant $m does not apply on the series
 trap 'git -C "$BASE_REPO" checkout -q -- .' EXIT
 mout=$OUT/mutant-$m
 log "mutant: $m on the series ($commit) in $mout"
+# Start from the patched kernel's objects: only what the mutant changes
+# is rebuilt.
+if [ ! -f "$mout/.config" ]; then
+	rm -rf "$mout"
+	cp -a "$OUT/patched" "$mout"
+	rm -rf "$mout/kselftest" "$mout/usr" "$mout/tools"
+fi
 "$TOP/scripts/build-kernel.sh" "$BASE_REPO" "$mout"
 git -C "$BASE_REPO" checkout -q -- .
 trap - EXIT
-ln -sfn "$OUT/patched/kselftest" "$mout/kselftest"
+# MUTANT_KSELFTEST: other selftest binaries (e.g. an older version of a
+# test, to show that it did not catch the mutant).
+ln -sfn "${MUTANT_KSELFTEST:-$OUT/patched/kselftest}" "$mout/kselftest"
 
 check=$(sed -n 's/^check: //p' "$diff" | head -n1)
 set +e
