@@ -62,12 +62,12 @@ rerun() {
 	local k=$1 dir=$2 t
 	shift 2
 	phase_start "selftests on $cpu ($k, $# re-run)"
-	{
-		grep -E '^write ' "$plan" || true
-		for t in "$@"; do
-			awk -v t="$t" '$1 == "test" && $2 == t' "$plan"
-		done
-	} >"$dir.plan"
+	# Each test with the plan's writes up to it, in order (a test may
+	# need a huge page a write reserves and a later write gives back).
+	for t in "$@"; do
+		awk -v t="$t" '$1 == "write" { w[n++] = $0 }
+			$1 == "test" && $2 == t { for (i = 0; i < n; i++) print w[i]; print; exit }' "$plan"
+	done >"$dir.plan"
 	"$TOP/scripts/mkinitramfs.sh" "$OUT/patched" "$dir.plan" "$dir.cpio"
 	"$TOP/scripts/run-vm.sh" "$OUT/$k/arch/arm64/boot/Image" \
 		"$dir.cpio" "$dir.plan" "$cpu" "$dir"

@@ -130,11 +130,14 @@ static bool kmsg_is_splat(const char *msg)
 
 /*
  * Read the kernel messages logged since the last call. With @echo_match,
- * print those whose text contains one of the strings; always print splats.
+ * print those whose text contains one of the strings; always print splats,
+ * and the lines that follow one (its call trace) up to its end marker.
  * Returns the number of splat lines.
  */
 static int kmsg_drain(const char * const *echo_match)
 {
+	/* Lines still to print after a splat: its call trace and registers. */
+	static int trace_lines;
 	char rec[8192];
 	int splats = 0;
 
@@ -159,6 +162,12 @@ static int kmsg_drain(const char * const *echo_match)
 		if (kmsg_is_splat(msg)) {
 			splats++;
 			echo = true;
+			trace_lines = 60;
+		} else if (trace_lines > 0) {
+			trace_lines--;
+			echo = true;
+			if (strstr(msg, "---[ end trace"))
+				trace_lines = 0;
 		}
 		for (i = 0; echo_match && echo_match[i] && !echo; i++)
 			echo = strstr(msg, echo_match[i]);
