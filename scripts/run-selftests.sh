@@ -7,7 +7,7 @@
 # baseline passes it; failures both kernels share are listed as known. A
 # test the baseline passes is run once more on the patched kernel: if it
 # passes then, it is listed as flaky instead of failed. Tests the plan names
-# on a "# nongating:" line (timing-dependent under emulation) are reported
+# on a "# nongating:" line (with the reason next to it) are reported
 # but a failure of theirs is listed as flaky, never counted as failed.
 # A test the baseline tree does not have (one the series adds) is expected
 # to fail on the baseline kernel, which lacks what it tests: the baseline
@@ -120,7 +120,7 @@ for cpu in "${cpus[@]}"; do
 			detail="failed once ($detail), passed on re-run"
 		elif [[ $nongating == *" $name "* ]]; then
 			st=flaky
-			detail="not gating (timing-dependent under emulation): $detail"
+			detail="not gating (the plan says why): $detail"
 		else
 			st=fail
 		fi
