@@ -3,20 +3,15 @@
 # bisect-build.sh: build every prefix of the series, incrementally, in
 # $BUILD/out/bisect: the arm64 kernel unless the patch touches only tools/
 # and Documentation/; the KVM selftests when it touches their directory; the
-# x86 build check when it touches code outside arch/arm64. Prints one KTAP result per patch; exits 1 if any failed.
+# x86 build check when it touches code outside arch/arm64. Prints one KTAP
+# result per patch; exits 1 if any failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 lock_tree
 "$TOP/scripts/apply-series.sh"
-# Start from the baseline kernel's objects when there are no others: the
-# first prefix then rebuilds only what its patch changes.
-if [ ! -f "$OUT/bisect/.config" ] && [ -f "$OUT/baseline/.config" ]; then
-	rm -rf "$OUT/bisect"
-	cp -a "$OUT/baseline" "$OUT/bisect"
-	# Not the selftests: their dependency files name the baseline's paths.
-	rm -rf "$OUT/bisect/kselftest" "$OUT/bisect/usr" "$OUT/bisect/tools"
-fi
+# The first prefix then rebuilds only what its patch changes.
+seed_kernel_out "$OUT/baseline" "$OUT/bisect"
 n=$(git -C "$BASE_REPO" rev-list --count base..test/series)
 echo "1..$n"
 fail=0

@@ -38,10 +38,15 @@ trap 'rm -f "$desc"' EXIT
 branch=$(git -C "$dir" symbolic-ref --short HEAD)
 git -C "$dir" config "branch.$branch.description" "$(cat "$desc")"
 
+# write_series DIR: the series file of the format-patch output in DIR.
+write_series() {
+	(cd "$1" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' >series)
+}
+
 rm -f "$TOP"/patches/*.patch
 git -C "$dir" format-patch -q --cover-letter --cover-from-description=subject \
 	--base=base --zero-commit --no-signature -o "$TOP/patches" base..HEAD
-(cd "$TOP/patches" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' >series)
+write_series "$TOP/patches"
 log "patches: $n patches and a cover letter in patches/ (base-commit $(git -C "$dir" rev-parse --short base))"
 
 # The topics of Documentation/posting, each as its own series in
@@ -82,7 +87,7 @@ for t in "$TOP"/Documentation/posting/[0-9][0-9]-*.txt; do
 		--base=base --zero-commit --no-signature "${to[@]}" -o "$out" \
 		"$first~1..topic/$name"
 	git -C "$dir" branch -D -q "topic/$name"
-	(cd "$out" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' >series)
+	write_series "$out"
 	log "patches: topic $name: $k patches in patches/topics/$name"
 done
 [ "$covered" = "$n" ] || die "the topics of Documentation/posting cover $covered of $n patches"

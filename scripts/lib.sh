@@ -56,6 +56,19 @@ kmake() {
 		CC="ccache ${CROSS_COMPILE}gcc" O="$out" -j"$JOBS" "$@"
 }
 
+# seed_kernel_out FROM TO: unless TO already holds a configured build, start
+# it as a copy of the kernel objects in FROM, so that building another
+# version of the tree there recompiles only what differs. The selftests,
+# installed headers and tools are not copied: their dependency files name
+# FROM's paths.
+seed_kernel_out() {
+	[ -f "$2/.config" ] && return 0
+	[ -f "$1/.config" ] || return 0
+	rm -rf "$2"
+	cp -a "$1" "$2"
+	rm -rf "$2/kselftest" "$2/usr" "$2/tools"
+}
+
 # abspath PATH: PATH made absolute (need not exist yet).
 abspath() {
 	case "$1" in

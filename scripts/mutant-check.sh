@@ -26,13 +26,8 @@ git -C "$BASE_REPO" apply "$diff" || die "mutant $m does not apply on the series
 trap 'git -C "$BASE_REPO" checkout -q -- .' EXIT
 mout=$OUT/mutant-$m
 log "mutant: $m on the series ($commit) in $mout"
-# Start from the patched kernel's objects: only what the mutant changes
-# is rebuilt.
-if [ ! -f "$mout/.config" ]; then
-	rm -rf "$mout"
-	cp -a "$OUT/patched" "$mout"
-	rm -rf "$mout/kselftest" "$mout/usr" "$mout/tools"
-fi
+# Only what the mutant changes is rebuilt.
+seed_kernel_out "$OUT/patched" "$mout"
 "$TOP/scripts/build-kernel.sh" "$BASE_REPO" "$mout"
 git -C "$BASE_REPO" checkout -q -- .
 trap - EXIT
