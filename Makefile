@@ -4,6 +4,7 @@
 # 'make help' lists the targets and variables.
 
 KERNEL_SRC ?=
+KBASE      ?= 6.12
 BUILD      ?= $(CURDIR)/build
 JOBS       ?= $(shell echo $$(($$(nproc) + 1)))
 CPUS       ?=
@@ -11,11 +12,11 @@ ROUNDS     ?= 3
 SCENARIO   ?=
 MUTANT     ?= $(basename $(notdir $(wildcard tools/mutants/*.diff)))
 PLAN       ?=
-TREE       ?= $(BUILD)/tree
+TREE       ?= $(if $(filter 6.12,$(KBASE)),$(BUILD)/tree,$(BUILD)/$(KBASE)/tree)
 
 PUBLISH    ?=
 
-export KERNEL_SRC BUILD JOBS ROUNDS PLAN PUBLISH
+export KERNEL_SRC KBASE BUILD JOBS ROUNDS PLAN PUBLISH
 
 S := scripts
 
@@ -34,7 +35,8 @@ help: ## this text
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo 'Variables:'
-	@echo '  KERNEL_SRC  git tree at v6.12.y to use as the base (default: Debian linux-source-6.12)'
+	@echo '  KBASE       the base: 6.12 (default; the series as carried today) or 7.2 (the port: patches/7.2, build/7.2)'
+	@echo '  KERNEL_SRC  git tree to use as the base: v6.12.y, or v7.2+ with KBASE=7.2 (default: Debian linux-source-KBASE)'
 	@echo '  BUILD       cache and output directory (default: ./build)'
 	@echo '  JOBS        parallel build jobs (default: nproc + 1)'
 	@echo '  CPUS        CPU configurations from virt/cpus (default: all for test, max for make)'

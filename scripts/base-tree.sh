@@ -3,37 +3,40 @@
 # Make the base tree: a git repository in $BUILD/src/base whose commit tagged
 # "base" is the unmodified kernel the series applies to.
 #
-#  - default: Debian's linux-source-6.12 tarball, committed with a fixed
+#  - default: Debian's linux-source-$KBASE tarball, committed with a fixed
 #    author, date and message so that the base commit id is the same on every
 #    machine (it is the base-commit: of the exported series);
-#  - KERNEL_SRC=/path/to/linux: a git tree at v6.12.y, cloned with --shared,
-#    based at its HEAD.
+#  - KERNEL_SRC=/path/to/linux: a git tree (v6.12.y for KBASE=6.12, v7.2 or
+#    newer for KBASE=7.2), cloned with --shared, based at its HEAD.
 #
-# Refuses a tree that is not 6.12.y, and a cache made from another source.
+# Refuses a tree of another version, and a cache made from another source.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+TARBALL=${TARBALL:-/usr/src/$KBASE_PKG.tar.xz}
 
 check_version() {
 	local v
 	v=$(make -s -C "$1" kernelversion 2>/dev/null) ||
 		die "$1: 'make kernelversion' failed: not a Linux source tree"
-	case "$v" in
-	6.12.*) printf '%s\n' "$v" ;;
-	*) die "$1 is Linux $v; the series is based on v6.12.y" ;;
+	case "$KBASE:$v" in
+	6.12:6.12.*) printf '%s\n' "$v" ;;
+	6.12:*) die "$1 is Linux $v; the series is based on v6.12.y" ;;
+	7.2:7.[2-9].* | 7.[2-9] | 7.[2-9]-rc* | 7.[2-9].*-rc* | 7.[1-9][0-9]* | [89].*)
+		printf '%s\n' "$v" ;;
+	7.2:*) die "$1 is Linux $v; the series is based on v7.2 or newer" ;;
 	esac
 }
 
 if [ -n "${KERNEL_SRC:-}" ]; then
 	[ -d "$KERNEL_SRC" ] || die "KERNEL_SRC=$KERNEL_SRC: no such directory"
 	git -C "$KERNEL_SRC" rev-parse --verify -q HEAD >/dev/null ||
-		die "KERNEL_SRC=$KERNEL_SRC is not a git tree (use a git checkout of v6.12.y)"
+		die "KERNEL_SRC=$KERNEL_SRC is not a git tree (use a git checkout of the kernel: v6.12.y, or v7.2+ with KBASE=7.2)"
 	origin="git:$(cd "$KERNEL_SRC" && pwd)@$(git -C "$KERNEL_SRC" rev-parse HEAD)"
 else
 	[ -f "$TARBALL" ] ||
-		die "$TARBALL not found: install the Debian package 'linux-source-6.12' (make deps)"
-	origin="tarball:$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo unknown)"
+		die "$TARBALL not found: install the Debian package '$KBASE_PKG' (make deps)"
+	origin="tarball:$(dpkg-query -W -f='${Version}' "$KBASE_PKG" 2>/dev/null || echo unknown)"
 fi
 
 if [ -d "$BASE_REPO/.git" ]; then
@@ -63,11 +66,11 @@ else
 	# Debian's top-level .gitignore ignores every dotfile and more: force-add.
 	git -C "$tmp" init -q -b base-import
 	git -C "$tmp" add -f -A .
-	GIT_AUTHOR_NAME="Debian linux-source-6.12" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org" \
-	GIT_COMMITTER_NAME="Debian linux-source-6.12" GIT_COMMITTER_EMAIL="debian-kernel@lists.debian.org" \
+	GIT_AUTHOR_NAME="Debian $KBASE_PKG" GIT_AUTHOR_EMAIL="debian-kernel@lists.debian.org" \
+	GIT_COMMITTER_NAME="Debian $KBASE_PKG" GIT_COMMITTER_EMAIL="debian-kernel@lists.debian.org" \
 	GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000" GIT_COMMITTER_DATE="2025-01-01T00:00:00+0000" \
 		git -C "$tmp" commit -q --no-verify --no-gpg-sign \
-		-m "Linux $v as shipped by Debian (linux-source-6.12 ${origin#tarball:})"
+		-m "Linux $v as shipped by Debian ($KBASE_PKG ${origin#tarball:})"
 	git -C "$tmp" tag base
 fi
 git -C "$tmp" config user.name >/dev/null || git -C "$tmp" config user.name "$(git -C "$TOP" config user.name || echo kvm-s2)"

@@ -16,7 +16,7 @@ n=$(git -C "$dir" rev-list --count base..HEAD)
 [ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 	die "$dir has uncommitted changes: commit them first"
 
-cover=$TOP/Documentation/cover-letter.txt
+cover=$COVER_LETTER
 [ -f "$cover" ] || die "no $cover"
 desc=$(mktemp)
 trap 'rm -f "$desc"' EXIT
@@ -43,11 +43,12 @@ write_series() {
 	(cd "$1" && ls [0-9][0-9][0-9][0-9]-*.patch | grep -v '^0000-cover-letter' >series)
 }
 
-rm -f "$TOP"/patches/*.patch
+mkdir -p "$PATCHES"
+rm -f "$PATCHES"/*.patch
 git -C "$dir" format-patch -q --cover-letter --cover-from-description=subject \
-	--base=base --zero-commit --no-signature -o "$TOP/patches" base..HEAD
-write_series "$TOP/patches"
-log "patches: $n patches and a cover letter in patches/ (base-commit $(git -C "$dir" rev-parse --short base))"
+	--base=base --zero-commit --no-signature -o "$PATCHES" base..HEAD
+write_series "$PATCHES"
+log "patches: $n patches and a cover letter in ${PATCHES#$TOP/}/ (base-commit $(git -C "$dir" rev-parse --short base))"
 
 # The topics of Documentation/posting, each as its own series in
 # patches/topics/NN-name/: base-commit: is the base, prerequisite-patch-id:
@@ -57,7 +58,7 @@ commit_of() {
 		awk -v s="$1" '{h = $1; sub(/^[^ ]* /, ""); if ($0 == s) print h}'
 }
 header() { sed -n "s/^$1: //p;/^---\$/q" "$2"; }
-rm -rf "$TOP/patches/topics"
+rm -rf "$PATCHES/topics"
 covered=0
 prev=
 for t in "$TOP"/Documentation/posting/[0-9][0-9]-*.txt; do
@@ -82,7 +83,7 @@ for t in "$TOP"/Documentation/posting/[0-9][0-9]-*.txt; do
 	git -C "$dir" branch -f "topic/$name" "$last"
 	git -C "$dir" config "branch.topic/$name.description" \
 		"$(header Subject "$t"; echo; sed '1,/^---$/d' "$t")"
-	out=$TOP/patches/topics/$name
+	out=$PATCHES/topics/$name
 	git -C "$dir" format-patch -q --cover-letter --cover-from-description=subject \
 		--base=base --zero-commit --no-signature "${to[@]}" -o "$out" \
 		"$first~1..topic/$name"

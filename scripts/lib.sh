@@ -5,13 +5,33 @@
 # BUILD, KERNEL_SRC and JOBS through the environment.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
+
+# KBASE: the kernel line the series is for. 6.12: Debian's linux-source-6.12
+# (the stable backport); 7.2: Debian's linux-source-7.2 (the primary base,
+# being ported: its patches, build and results live apart, in patches/7.2
+# and build/7.2, until the port lands).
+KBASE=${KBASE:-6.12}
+case "$KBASE" in
+6.12) BUILD=${BUILD:-$TOP/build} ;;
+7.2) BUILD=${BUILD:-$TOP/build}/7.2 ; PATCHES=${PATCHES:-$TOP/patches/7.2} ;;
+*) printf 'error: KBASE=%s: the series is for 6.12 or 7.2\n' "$KBASE" >&2; exit 1 ;;
+esac
 case "$BUILD" in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
+KBASE_PKG=linux-source-$KBASE
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
+# The test kernel's kconfig fragments (a list): the common one, then the
+# base's own if it has one.
 FRAGMENT=$TOP/arch/arm64/configs/kvm_stage2_test.config
+[ ! -f "$TOP/arch/arm64/configs/kvm_stage2_test-$KBASE.config" ] ||
+	FRAGMENT="$FRAGMENT $TOP/arch/arm64/configs/kvm_stage2_test-$KBASE.config"
 PATCHES=${PATCHES:-$TOP/patches}
+# The cover letter's source (export-patches.sh): one per base.
+case "$KBASE" in
+6.12) COVER_LETTER=$TOP/Documentation/cover-letter.txt ;;
+*) COVER_LETTER=$TOP/Documentation/cover-letter-$KBASE.txt ;;
+esac
 SERIES=$PATCHES/series
 
 BASE_REPO=$BUILD/src/base          # git repo, baseline commit tagged "base"

@@ -129,6 +129,17 @@ static bool kmsg_is_splat(const char *msg)
 }
 
 /*
+ * The kernel's report of a user task killed by a signal it did not handle
+ * (arm64's show_unhandled_signals, print-fatal-signals), followed by the
+ * task's registers.
+ */
+static bool kmsg_is_signal_report(const char *msg)
+{
+	return strstr(msg, "unhandled exception") ||
+	       strstr(msg, "potentially unexpected fatal signal");
+}
+
+/*
  * Read the kernel messages logged since the last call. With @echo_match,
  * print those whose text contains one of the strings; always print splats,
  * and the lines that follow one (its call trace) up to its end marker.
@@ -161,6 +172,10 @@ static int kmsg_drain(const char * const *echo_match)
 		msg[strcspn(msg, "\n")] = '\0';
 		if (kmsg_is_splat(msg)) {
 			splats++;
+			echo = true;
+			trace_lines = 60;
+		} else if (kmsg_is_signal_report(msg)) {
+			/* not a kernel problem: shown, not counted */
 			echo = true;
 			trace_lines = 60;
 		} else if (trace_lines > 0) {
@@ -210,6 +225,8 @@ static void setup(void)
 	try_mount("tmpfs", "/tmp", "tmpfs", NULL);
 	try_mount("hugetlbfs", "/dev/hugepages", "hugetlbfs", NULL);
 
+	/* Registers and code of a task killed by SIGSEGV, SIGBUS, SIGILL... */
+	write_file("/proc/sys/kernel/print-fatal-signals", "1");
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	out("KTAP version 1\n");
 	kmsg_drain(boot_match);
