@@ -21,7 +21,7 @@ export KERNEL_SRC KBASE BUILD JOBS ROUNDS PLAN PUBLISH
 S := scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base apply kernels check test test-debug test-kasan \
+.PHONY: all help deps base apply kernels check test test-port test-debug test-kasan \
 	test-16k test-64k test-all selftests bench mutant-check tree patches \
 	clean distclean
 
@@ -72,6 +72,9 @@ selftests: deps ## KVM selftests on every CPU configuration (CPUS=...)
 
 test: deps ## everything: check + selftests on every CPU configuration
 	$(S)/test.sh $(CPUS)
+
+test-port: deps ## the v7.2 port (patches/7.2): apply, checkpatch, kernels, series.plan on max, cortex-a72 (CPUS=)
+	$(S)/test-port.sh $(CPUS)
 
 test-debug: deps ## lockdep/DEBUG_VM kernel runs virt/plans/variants.plan; splats fail (CPUS=)
 	$(S)/test-variant.sh debug $(CPUS)

@@ -27,7 +27,7 @@ trap 'rm -f "$desc"' EXIT
 		if [ "$line" = "@RESULTS@" ]; then
 			# The summary written for this version of the series; the
 			# per-scenario pages it draws on are named in it.
-			sum=$TOP/Documentation/results/summary.txt
+			sum=$RESULTS_SUMMARY
 			[ -f "$sum" ] || die "no $sum: write the results summary first"
 			cat "$sum"
 		else
@@ -89,6 +89,6 @@ for t in "$TOP"/Documentation/posting/[0-9][0-9]-*.txt; do
 		"$first~1..topic/$name"
 	git -C "$dir" branch -D -q "topic/$name"
 	write_series "$out"
-	log "patches: topic $name: $k patches in patches/topics/$name"
+	log "patches: topic $name: $k patches in ${PATCHES#$TOP/}/topics/$name"
 done
 [ "$covered" = "$n" ] || die "the topics of Documentation/posting cover $covered of $n patches"

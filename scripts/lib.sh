@@ -27,10 +27,15 @@ FRAGMENT=$TOP/arch/arm64/configs/kvm_stage2_test.config
 [ ! -f "$TOP/arch/arm64/configs/kvm_stage2_test-$KBASE.config" ] ||
 	FRAGMENT="$FRAGMENT $TOP/arch/arm64/configs/kvm_stage2_test-$KBASE.config"
 PATCHES=${PATCHES:-$TOP/patches}
-# The cover letter's source (export-patches.sh): one per base.
+# The cover letter's source and the results summary it quotes
+# (export-patches.sh): one of each per base.
 case "$KBASE" in
-6.12) COVER_LETTER=$TOP/Documentation/cover-letter.txt ;;
-*) COVER_LETTER=$TOP/Documentation/cover-letter-$KBASE.txt ;;
+6.12)
+	COVER_LETTER=$TOP/Documentation/cover-letter.txt
+	RESULTS_SUMMARY=$TOP/Documentation/results/summary.txt ;;
+*)
+	COVER_LETTER=$TOP/Documentation/cover-letter-$KBASE.txt
+	RESULTS_SUMMARY=$TOP/Documentation/results/$KBASE/summary.txt ;;
 esac
 SERIES=$PATCHES/series
 

@@ -39,15 +39,20 @@ fi
 for k in baseline patched; do
 	[ -f "$OUT/$k/arch/arm64/boot/Image" ] || die "no $k kernel: run 'make kernels'"
 done
-# The whole-suite plan must list every selftest the tree builds.
-"$TOP/scripts/plan-check.sh" "$(PLAN= plan_for none)" "$OUT/patched/kselftest/kvm/tests.list"
+# The whole-suite plan must list every selftest the tree builds. It is
+# written for v6.12's tests; on another base only the series' plans run.
+if [ "$KBASE" = 6.12 ]; then
+	"$TOP/scripts/plan-check.sh" "$(PLAN= plan_for none)" "$OUT/patched/kselftest/kvm/tests.list"
+fi
 
 # new_test NAME: the plan's test NAME runs a binary the baseline tree lacks.
 new_test() {
 	local bin
 	bin=$(awk -v t="$1" '$1 == "test" && $2 == t {print $4}' "$plan")
 	bin=${bin#/kvm/}
-	! grep -qxF "$bin" "$OUT/baseline/kselftest/kvm/tests.list"
+	# The plans name v6.12's aarch64/ paths; v6.14 moved them to arm64/.
+	! grep -qxF -e "$bin" -e "${bin/#aarch64\//arm64/}" \
+		"$OUT/baseline/kselftest/kvm/tests.list"
 }
 res=$RESULTS/selftests
 mkdir -p "$res"
