@@ -13,7 +13,12 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KBASE=${KBASE:-6.12}
 case "$KBASE" in
 6.12) BUILD=${BUILD:-$TOP/build} ;;
-7.2) BUILD=${BUILD:-$TOP/build}/7.2 ; PATCHES=${PATCHES:-$TOP/patches/7.2} ;;
+7.2)
+	# BUILD may come from make (the 6.12 root) or from a script of this
+	# base that already chose build/7.2: append once.
+	BUILD=${BUILD:-$TOP/build}
+	case "$BUILD" in */7.2) ;; *) BUILD=$BUILD/7.2 ;; esac
+	PATCHES=${PATCHES:-$TOP/patches/7.2} ;;
 *) printf 'error: KBASE=%s: the series is for 6.12 or 7.2\n' "$KBASE" >&2; exit 1 ;;
 esac
 case "$BUILD" in /*) ;; *) BUILD=$TOP/$BUILD ;; esac

@@ -23,7 +23,7 @@ k=$d/results.ktap
 mapfile -t names < <(awk '$1 == "test" {print $2}' "$plan")
 mapfile -t expect < <(awk '/^# expect:/ {print $3}' "$plan")
 n=${#names[@]}
-echo "1..$((n + 3))"
+echo "1..$((n + 4))"
 fail=0
 check() { # NUM DESC CONDITION...
 	local num=$1 desc=$2
@@ -44,6 +44,7 @@ for ((i = 0; i < n; i++)); do
 	fail) re='^not ok [0-9]+ [^ ]+ # exit status 1,' ;;
 	timeout) re='^not ok [0-9]+ [^ ]+ # TIMEOUT' ;;
 	crash) re='^not ok [0-9]+ [^ ]+ # guest kernel died' ;;
+	signal) re='^not ok [0-9]+ [^ ]+ # killed by signal 11,' ;;
 	*) die "testbed.plan: bad expectation '${expect[$i]}'" ;;
 	esac
 	[ -n "$line" ] || echo "# no result line for test $num ${names[$i]}"
@@ -57,4 +58,7 @@ check $((n + 2)) "testbed results are numbered 1..$n in order" \
 # A timeout leaves the tasks' stacks (sysrq t) in the KTAP output.
 check $((n + 3)) "testbed timeout is reported with every task's stack" \
 	grep -qa '^# kmsg: sysrq: Show State' "$k"
+# A test killed by a signal comes with the kernel's report and registers.
+check $((n + 4)) "testbed a test killed by SIGSEGV is reported with its registers" \
+	grep -qaE '^# kmsg: .*(potentially unexpected fatal signal 11|unhandled exception)' "$k"
 exit $fail

@@ -329,6 +329,14 @@ static void run_test(int num, char *name, int timeout, char **argv)
 		}
 		if (!strcmp(argv[0], "@exit") && argv[1])
 			_exit(atoi(argv[1]));
+		if (!strcmp(argv[0], "@segv")) {
+			/* A store through NULL, unhandled: the test bed's SIGSEGV. */
+			volatile int *volatile p = NULL;
+
+			signal(SIGSEGV, SIG_DFL);
+			*p = 0;
+			_exit(0);
+		}
 		execv(argv[0], argv);
 		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
