@@ -11,14 +11,22 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # being ported: its patches, build and results live apart, in patches/7.2
 # and build/7.2, until the port lands).
 KBASE=${KBASE:-6.12}
+# Per base: the build root, the series, and the cover letter's source and
+# the results summary it quotes (export-patches.sh).
 case "$KBASE" in
-6.12) BUILD=${BUILD:-$TOP/build} ;;
+6.12)
+	BUILD=${BUILD:-$TOP/build}
+	PATCHES=${PATCHES:-$TOP/patches}
+	COVER_LETTER=$TOP/Documentation/cover-letter.txt
+	RESULTS_SUMMARY=$TOP/Documentation/results/summary.txt ;;
 7.2)
 	# BUILD may come from make (the 6.12 root) or from a script of this
 	# base that already chose build/7.2: append once.
 	BUILD=${BUILD:-$TOP/build}
 	case "$BUILD" in */7.2) ;; *) BUILD=$BUILD/7.2 ;; esac
-	PATCHES=${PATCHES:-$TOP/patches/7.2} ;;
+	PATCHES=${PATCHES:-$TOP/patches/7.2}
+	COVER_LETTER=$TOP/Documentation/cover-letter-7.2.txt
+	RESULTS_SUMMARY=$TOP/Documentation/results/7.2/summary.txt ;;
 *) printf 'error: KBASE=%s: the series is for 6.12 or 7.2\n' "$KBASE" >&2; exit 1 ;;
 esac
 case "$BUILD" in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
@@ -31,17 +39,6 @@ CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 FRAGMENT=$TOP/arch/arm64/configs/kvm_stage2_test.config
 [ ! -f "$TOP/arch/arm64/configs/kvm_stage2_test-$KBASE.config" ] ||
 	FRAGMENT="$FRAGMENT $TOP/arch/arm64/configs/kvm_stage2_test-$KBASE.config"
-PATCHES=${PATCHES:-$TOP/patches}
-# The cover letter's source and the results summary it quotes
-# (export-patches.sh): one of each per base.
-case "$KBASE" in
-6.12)
-	COVER_LETTER=$TOP/Documentation/cover-letter.txt
-	RESULTS_SUMMARY=$TOP/Documentation/results/summary.txt ;;
-*)
-	COVER_LETTER=$TOP/Documentation/cover-letter-$KBASE.txt
-	RESULTS_SUMMARY=$TOP/Documentation/results/$KBASE/summary.txt ;;
-esac
 SERIES=$PATCHES/series
 
 BASE_REPO=$BUILD/src/base          # git repo, baseline commit tagged "base"

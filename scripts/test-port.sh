@@ -38,7 +38,7 @@ finish() {
 phase_start "test-port: the series on v$KBASE"
 echo "KTAP version 1"
 
-echo "# v$KBASE port: $(grep -vc '^[[:space:]]*\(#\|$\)' "$SERIES") patches in ${PATCHES#"$TOP"/}"
+echo "# v$KBASE port: $(series_patches | wc -l) patches in ${PATCHES#"$TOP"/}"
 if "$TOP/scripts/apply-series.sh" >&2; then
 	result OK "7.2/apply"
 else
