@@ -4,7 +4,7 @@
 # 'make help' lists the targets and variables.
 
 KERNEL_SRC ?=
-KBASE      ?= 6.12
+KBASE      ?= 7.2
 BUILD      ?= $(CURDIR)/build
 JOBS       ?= $(shell echo $$(($$(nproc) + 1)))
 CPUS       ?=
@@ -12,7 +12,7 @@ ROUNDS     ?= 3
 SCENARIO   ?=
 MUTANT     ?= $(basename $(notdir $(wildcard tools/mutants/*.diff)))
 PLAN       ?=
-TREE       ?= $(if $(filter 6.12,$(KBASE)),$(BUILD)/tree,$(BUILD)/$(KBASE)/tree)
+TREE       ?= $(BUILD)/$(KBASE)/tree
 
 PUBLISH    ?=
 
@@ -21,7 +21,7 @@ export KERNEL_SRC KBASE BUILD JOBS ROUNDS PLAN PUBLISH
 S := scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base apply kernels check test test-port test-debug test-kasan \
+.PHONY: all help deps base apply kernels check test test-backport test-debug test-kasan \
 	test-16k test-64k test-all selftests bench mutant-check tree patches \
 	clean distclean
 
@@ -35,19 +35,19 @@ help: ## this text
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9-]+:.*## / {printf "  %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo 'Variables:'
-	@echo '  KBASE       the base: 6.12 (default; the series as carried today) or 7.2 (the port: patches/7.2, build/7.2)'
-	@echo '  KERNEL_SRC  git tree to use as the base: v6.12.y, or v7.2+ with KBASE=7.2 (default: Debian linux-source-KBASE)'
-	@echo '  BUILD       cache and output directory (default: ./build)'
+	@echo '  KBASE       the base: 7.2 (default; patches/) or 6.12 (the stable backport: patches/6.12)'
+	@echo '  KERNEL_SRC  git tree to use as the base: v7.2 or newer, or v6.12.y with KBASE=6.12 (default: Debian linux-source-KBASE)'
+	@echo '  BUILD       cache and output directory, one BUILD/KBASE per base (default: ./build)'
 	@echo '  JOBS        parallel build jobs (default: nproc + 1)'
 	@echo '  CPUS        CPU configurations from virt/cpus (default: all for test, max for make)'
 	@echo '  ROUNDS      benchmark rounds per kernel (default: 3)'
 	@echo '  SCENARIO    benchmark scenarios from virt/scenarios, space-separated (default: all)'
-	@echo '  PUBLISH     1: make/make bench update Documentation/results (default: build/results/pages)'
+	@echo '  PUBLISH     1: make/make bench update Documentation/results/KBASE (default: build/KBASE/results/pages)'
 	@echo '  PLAN        selftest plan (default: virt/plans/selftests.plan)'
 	@echo '  MUTANT      tools/mutants/*.diff names for mutant-check (default: all)'
-	@echo '  TREE        editing worktree for make tree / make patches (default: build/tree)'
+	@echo '  TREE        editing worktree for make tree / make patches (default: build/KBASE/tree)'
 	@echo
-	@echo 'Layout: patches/ the series; scripts/ workflow; tools/ guest and host tools;'
+	@echo 'Layout: patches/ the series (patches/6.12 the backport); scripts/ workflow; tools/ guest and host tools;'
 	@echo 'virt/ test-VM CPU matrix, plans, scenarios; arch/ kconfig fragments;'
 	@echo 'Documentation/ method and results. See README.md.'
 
@@ -73,8 +73,8 @@ selftests: deps ## KVM selftests on every CPU configuration (CPUS=...)
 test: deps ## everything: check + selftests on every CPU configuration
 	$(S)/test.sh $(CPUS)
 
-test-port: deps ## the v7.2 port (patches/7.2): apply, checkpatch, kernels, series.plan on max, cortex-a72 (CPUS=)
-	$(S)/test-port.sh $(CPUS)
+test-backport: deps ## the 6.12 backport (patches/6.12): apply, checkpatch, kernels, series.plan on max, cortex-a72 (CPUS=)
+	$(S)/test-backport.sh $(CPUS)
 
 test-debug: deps ## lockdep/DEBUG_VM kernel runs virt/plans/variants.plan; splats fail (CPUS=)
 	$(S)/test-variant.sh debug $(CPUS)
@@ -102,8 +102,8 @@ tree: base ## git worktree of the base with the series as commits, for editing
 patches: ## re-export patches/ from the editing tree (format-patch, cover letter)
 	$(S)/export-patches.sh "$(TREE)"
 
-clean: ## remove build outputs and results, keep the base tree and ccache
-	rm -rf "$(BUILD)/out" "$(BUILD)/results" "$(BUILD)/guest-bin"
+clean: ## remove build outputs and results of both bases, keep the base trees and ccache
+	rm -rf $(foreach b,7.2 6.12,"$(BUILD)/$(b)/out" "$(BUILD)/$(b)/results" "$(BUILD)/$(b)/guest-bin")
 
 distclean: ## remove everything under BUILD
 	rm -rf "$(BUILD)"

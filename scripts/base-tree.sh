@@ -6,8 +6,8 @@
 #  - default: Debian's linux-source-$KBASE tarball, committed with a fixed
 #    author, date and message so that the base commit id is the same on every
 #    machine (it is the base-commit: of the exported series);
-#  - KERNEL_SRC=/path/to/linux: a git tree (v6.12.y for KBASE=6.12, v7.2 or
-#    newer for KBASE=7.2), cloned with --shared, based at its HEAD.
+#  - KERNEL_SRC=/path/to/linux: a git tree (v7.2 or newer for the primary
+#    base, v6.12.y with KBASE=6.12), cloned with --shared, based at its HEAD.
 #
 # Refuses a tree of another version, and a cache made from another source.
 set -euo pipefail
@@ -31,7 +31,7 @@ check_version() {
 if [ -n "${KERNEL_SRC:-}" ]; then
 	[ -d "$KERNEL_SRC" ] || die "KERNEL_SRC=$KERNEL_SRC: no such directory"
 	git -C "$KERNEL_SRC" rev-parse --verify -q HEAD >/dev/null ||
-		die "KERNEL_SRC=$KERNEL_SRC is not a git tree (use a git checkout of the kernel: v6.12.y, or v7.2+ with KBASE=7.2)"
+		die "KERNEL_SRC=$KERNEL_SRC is not a git tree (use a git checkout of the kernel: v7.2 or newer, or v6.12.y with KBASE=6.12)"
 	origin="git:$(cd "$KERNEL_SRC" && pwd)@$(git -C "$KERNEL_SRC" rev-parse HEAD)"
 else
 	[ -f "$TARBALL" ] ||

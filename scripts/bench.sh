@@ -5,8 +5,8 @@
 # kernel, in the same run, alternating (B P, then P B, ...), ROUNDS rounds,
 # then once more per kernel under the opcount plugin to count maintenance
 # operations. Prints the comparison and writes one Markdown file per
-# scenario, build/results/pages/SCENARIO.md (Documentation/results/ with
-# PUBLISH=1).
+# scenario, build/KBASE/results/pages/SCENARIO.md (with PUBLISH=1,
+# Documentation/results/KBASE/).
 #
 # --default: only the scenarios tagged "default" ('make'), on max unless
 # CPUs are given. Without CPU arguments, every CPU a scenario lists.
@@ -130,13 +130,13 @@ done
 [ $ran = 1 ] || die "no scenario selected (scenarios: $valid_scen; CPUs: $valid_cpus)"
 
 # Result pages go under build/; PUBLISH=1 updates the published ones in
-# Documentation/results (which the cover letter quotes) instead.
+# Documentation/results/KBASE (which its cover letter quotes) instead.
 pages=$RESULTS/pages
-[ -z "${PUBLISH:-}" ] || pages=$TOP/Documentation/results
+[ -z "${PUBLISH:-}" ] || pages=$RESULTS_DOC
 mkdir -p "$pages"
 
 python3 "$TOP/scripts/bench-report.py" --results "$bench" --scenarios "$SCEN_FILE" \
 	--rounds "$ROUNDS" --outdir "$pages" \
-	--command "make $([ $only_default = 1 ] && echo all || echo bench)${want_scen:+ SCENARIO=\"$want_scen\"}${cpus:+ CPUS=\"${cpus[*]}\"} ROUNDS=$ROUNDS" \
+	--command "make $([ $only_default = 1 ] && echo all || echo bench)$([ "$KBASE" = 7.2 ] || echo " KBASE=$KBASE")${want_scen:+ SCENARIO=\"$want_scen\"}${cpus:+ CPUS=\"${cpus[*]}\"} ROUNDS=$ROUNDS" \
 	--base "$(git -C "$BASE_REPO" log -1 --format='%h %s' base)" \
 	--series "$(cat "$OUT/patched/commit")" --top "$TOP"

@@ -18,7 +18,7 @@ mkdir -p "$kst" "$out/tools"
 make -s -C "$src" ARCH=arm64 O="$out" INSTALL_HDR_PATH="$out/usr" headers_install
 
 # abs_objdir keeps the generated sysreg headers out of the source tree.
-# The selftests of v6.12.117 and of the series build without a compiler
+# The selftests of either base and of the series build without a compiler
 # warning here (ccache replays them on hits): a new one fails the build.
 blog=$out/kselftest/build.log
 if ! make -s -C "$src/tools/testing/selftests/kvm" -j"$JOBS" \

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# export-patches.sh DIR: write patches/ from the editing tree DIR (base..HEAD)
-# with git format-patch: a cover letter from Documentation/cover-letter.txt
+# export-patches.sh DIR: write the base's series (patches/, or patches/6.12
+# with KBASE=6.12) from the editing tree DIR (base..HEAD) with git
+# format-patch: a cover letter from Documentation/cover-letter.txt (-6.12.txt)
 # (first line: subject; a line "@RESULTS@" is replaced by
-# Documentation/results/summary.txt, the results of this version of the
-# series), numbered patches, base-commit:, and the series file; and each
-# topic of Documentation/posting as its own series in patches/topics/.
+# Documentation/results/KBASE/summary.txt, the results of this version of
+# the series), numbered patches, base-commit:, and the series file; and each
+# topic of Documentation/posting as its own series in its topics/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -6,29 +6,27 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# KBASE: the kernel line the series is for. 6.12: Debian's linux-source-6.12
-# (the stable backport); 7.2: Debian's linux-source-7.2 (the primary base,
-# being ported: its patches, build and results live apart, in patches/7.2
-# and build/7.2, until the port lands).
-KBASE=${KBASE:-6.12}
-# Per base: the build root, the series, and the cover letter's source and
-# the results summary it quotes (export-patches.sh).
+# KBASE: the kernel line the series is for. 7.2: Debian's linux-source-7.2,
+# the primary base (patches/, the series a maintainer applies); 6.12:
+# Debian's linux-source-6.12, the stable backport distro kernel builders
+# carry (patches/6.12). Each base builds in its own BUILD/KBASE and has its
+# own cover letter and results (Documentation/results/KBASE).
+KBASE=${KBASE:-7.2}
 case "$KBASE" in
-6.12)
-	BUILD=${BUILD:-$TOP/build}
-	PATCHES=${PATCHES:-$TOP/patches}
-	COVER_LETTER=$TOP/Documentation/cover-letter.txt
-	RESULTS_SUMMARY=$TOP/Documentation/results/summary.txt ;;
 7.2)
-	# BUILD may come from make (the 6.12 root) or from a script of this
-	# base that already chose build/7.2: append once.
-	BUILD=${BUILD:-$TOP/build}
-	case "$BUILD" in */7.2) ;; *) BUILD=$BUILD/7.2 ;; esac
-	PATCHES=${PATCHES:-$TOP/patches/7.2}
-	COVER_LETTER=$TOP/Documentation/cover-letter-7.2.txt
-	RESULTS_SUMMARY=$TOP/Documentation/results/7.2/summary.txt ;;
-*) printf 'error: KBASE=%s: the series is for 6.12 or 7.2\n' "$KBASE" >&2; exit 1 ;;
+	PATCHES=${PATCHES:-$TOP/patches}
+	COVER_LETTER=$TOP/Documentation/cover-letter.txt ;;
+6.12)
+	PATCHES=${PATCHES:-$TOP/patches/6.12}
+	COVER_LETTER=$TOP/Documentation/cover-letter-6.12.txt ;;
+*) printf 'error: KBASE=%s: the series is for 7.2 (patches/) or 6.12 (patches/6.12)\n' "$KBASE" >&2; exit 1 ;;
 esac
+RESULTS_DOC=$TOP/Documentation/results/$KBASE
+RESULTS_SUMMARY=$RESULTS_DOC/summary.txt
+# BUILD is the cache root (make passes it); this base's part is BUILD/KBASE.
+# A script of this base that already chose it passes it on: append once.
+BUILD=${BUILD:-$TOP/build}
+case "$BUILD" in */"$KBASE") ;; *) BUILD=$BUILD/$KBASE ;; esac
 case "$BUILD" in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 KBASE_PKG=linux-source-$KBASE
 JOBS=${JOBS:-$(($(nproc) + 1))}

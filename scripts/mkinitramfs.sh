@@ -35,9 +35,9 @@ while read -r t; do
 	"${CROSS_COMPILE}strip" -o "$stage/kvm/$t" "$kst/$t"
 done <"$kst/tests.list"
 # v6.14 moved the arm64 tests from aarch64/ to arm64/: the plans name them
-# by their v6.12 paths, which find them on either base.
-if [ -d "$stage/kvm/arm64" ] && [ ! -e "$stage/kvm/aarch64" ]; then
-	ln -s arm64 "$stage/kvm/aarch64"
+# by their arm64/ paths, which find them on the 6.12 backport too.
+if [ -d "$stage/kvm/aarch64" ] && [ ! -e "$stage/kvm/arm64" ]; then
+	ln -s aarch64 "$stage/kvm/arm64"
 fi
 (cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --quiet -R 0:0) >"$cpio_out.tmp"
 mv "$cpio_out.tmp" "$cpio_out"

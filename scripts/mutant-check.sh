@@ -16,7 +16,10 @@ set -euo pipefail
 
 m=${1:?usage: mutant-check.sh MUTANT [CPU...] (MUTANT: a tools/mutants/*.diff name)}
 shift
-diff=$TOP/tools/mutants/$m.diff
+# A base's own version of a mutant (tools/mutants/KBASE/) where the
+# primary's does not apply there.
+diff=$TOP/tools/mutants/$KBASE/$m.diff
+[ -f "$diff" ] || diff=$TOP/tools/mutants/$m.diff
 [ -f "$diff" ] || die "no mutant $diff; have: $(cd "$TOP/tools/mutants" && ls *.diff | sed 's/\.diff$//' | tr '\n' ' ')"
 [ -f "$OUT/patched/kselftest/kvm/tests.list" ] || die "no patched build: run 'make kernels'"
 

@@ -29,7 +29,14 @@ plan_for() {
 		return
 	fi
 	p=$(awk -v c="$1" '!/^#/ && $1 == c {print $2}' "$TOP/virt/plans/cpu-plans")
-	echo "$TOP/virt/plans/${p:-selftests.plan}"
+	p=${p:-selftests.plan}
+	# A base's own version of a plan (virt/plans/KBASE/): the whole
+	# suite of the 6.12 backport.
+	if [ -f "$TOP/virt/plans/$KBASE/$p" ]; then
+		echo "$TOP/virt/plans/$KBASE/$p"
+	else
+		echo "$TOP/virt/plans/$p"
+	fi
 }
 if [ $# -gt 0 ]; then
 	cpus=("$@")
@@ -39,19 +46,16 @@ fi
 for k in baseline patched; do
 	[ -f "$OUT/$k/arch/arm64/boot/Image" ] || die "no $k kernel: run 'make kernels'"
 done
-# The whole-suite plan must list every selftest the tree builds. It is
-# written for v6.12's tests; on another base only the series' plans run.
-if [ "$KBASE" = 6.12 ]; then
-	"$TOP/scripts/plan-check.sh" "$(PLAN= plan_for none)" "$OUT/patched/kselftest/kvm/tests.list"
-fi
+# The whole-suite plan must list every selftest the tree builds.
+"$TOP/scripts/plan-check.sh" "$(PLAN= plan_for none)" "$OUT/patched/kselftest/kvm/tests.list"
 
 # new_test NAME: the plan's test NAME runs a binary the baseline tree lacks.
 new_test() {
 	local bin
 	bin=$(awk -v t="$1" '$1 == "test" && $2 == t {print $4}' "$plan")
 	bin=${bin#/kvm/}
-	# The plans name v6.12's aarch64/ paths; v6.14 moved them to arm64/.
-	! grep -qxF -e "$bin" -e "${bin/#aarch64\//arm64/}" \
+	# The plans name arm64/ paths; before v6.14 they were in aarch64/.
+	! grep -qxF -e "$bin" -e "${bin/#arm64\//aarch64/}" \
 		"$OUT/baseline/kselftest/kvm/tests.list"
 }
 res=$RESULTS/selftests

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # tooling-check.sh: the workflow refuses bad input with a clear message:
-# a KERNEL_SRC that does not exist, is not git, or is not 6.12.y; an unknown
+# a KERNEL_SRC that does not exist, is not git, or is not of its base; an unknown
 # benchmark scenario or CPU model; a series whose patch does not apply; a
 # kconfig fragment option the final .config does not have.
 # Prints one KTAP result per case; exits 1 if any failed.
@@ -37,8 +37,8 @@ mkdir -p "$tmp/old"
 printf 'kernelversion:\n\t@echo 6.1.55\n' >"$tmp/old/Makefile"
 git -C "$tmp/old" init -q && git -C "$tmp/old" add Makefile &&
 	git -C "$tmp/old" -c user.name=t -c user.email=t@t commit -qm old
-expect "KERNEL_SRC at another version" "is Linux 6.1.55; the series is based on v6.12.y" \
-	env BUILD="$tmp/b3" KERNEL_SRC="$tmp/old" "$TOP/scripts/base-tree.sh"
+expect "KERNEL_SRC at another version" "is Linux 6.1.55; the series is based on v7.2 or newer" \
+	env KBASE=7.2 BUILD="$tmp/b3" KERNEL_SRC="$tmp/old" "$TOP/scripts/base-tree.sh"
 expect "unknown benchmark scenario" "unknown scenario 'nope'; valid: dlp-anon" \
 	"$TOP/scripts/bench.sh" --scenario nope
 expect "unknown CPU model" "unknown CPU configuration 'nope'; valid: max" \
@@ -46,11 +46,12 @@ expect "unknown CPU model" "unknown CPU configuration 'nope'; valid: max" \
 
 # A patch that does not apply, on a throwaway clone of the test tree.
 "$TOP/scripts/base-tree.sh" >/dev/null 2>&1
-mkdir -p "$tmp/b4/src" "$tmp/p"
-git clone -q --shared --no-checkout "$BASE_REPO" "$tmp/b4/src/base"
-git -C "$tmp/b4/src/base" checkout -q --detach base
-git -C "$tmp/b4/src/base" tag base base 2>/dev/null || true
-cp "$BASE_REPO/.git/kvm-s2-origin" "$tmp/b4/src/base/.git/"
+b4=$tmp/b4/$KBASE/src/base	# where lib.sh puts BUILD=$tmp/b4's base
+mkdir -p "$(dirname "$b4")" "$tmp/p"
+git clone -q --shared --no-checkout "$BASE_REPO" "$b4"
+git -C "$b4" checkout -q --detach base
+git -C "$b4" tag base base 2>/dev/null || true
+cp "$BASE_REPO/.git/kvm-s2-origin" "$b4/.git/"
 cat >"$tmp/p/0001-bad.patch" <<'PATCH'
 From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001
 From: Test <t@t>
