@@ -21,8 +21,8 @@ export KERNEL_SRC KBASE BUILD JOBS ROUNDS PLAN PUBLISH
 S := scripts
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps base apply kernels check test test-backport test-debug test-kasan \
-	test-16k test-64k test-all selftests bench mutant-check tree patches \
+.PHONY: all help deps base apply kernels check test test-suite test-backport test-debug test-kasan \
+	test-16k test-64k test-all selftests hw-check bench mutant-check tree patches \
 	clean distclean
 
 all: deps ## build both kernels, run dirty_log_perf_test on each, print the comparison
@@ -73,6 +73,9 @@ selftests: deps ## KVM selftests on every CPU configuration (CPUS=...)
 test: deps ## everything: check + selftests on every CPU configuration
 	$(S)/test.sh $(CPUS)
 
+test-suite: deps ## the whole arm64 KVM selftest suite (virt/plans/selftests.plan), on neoverse-n1 unless CPUS=
+	$(S)/test.sh --suite $(CPUS)
+
 test-backport: deps ## the 6.12 backport (patches/6.12): apply, checkpatch, kernels, series.plan on max, cortex-a72 (CPUS=)
 	$(S)/test-backport.sh $(CPUS)
 
@@ -89,6 +92,9 @@ test-64k: deps ## 64K-page host kernel runs virt/plans/variants.plan (CPUS=)
 	$(S)/test-variant.sh 64k $(CPUS)
 
 test-all: test test-debug test-kasan test-16k test-64k ## make test, then the four kernel variants
+
+hw-check: deps ## tools/hwbench (the hardware benchmark) in the test VM on both kernels, kprobe counts against the plugin's (CPUS=)
+	$(S)/hw-check.sh $(CPUS)
 
 bench: deps ## benchmark scenarios with operation counts (SCENARIO=, CPUS=, ROUNDS=)
 	$(S)/bench.sh $(if $(SCENARIO),--scenario "$(SCENARIO)") $(CPUS)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # mkinitramfs.sh KOUT PLAN CPIO: pack the test VM's initramfs: tools/init as
-# /init, PLAN as /plan, the KVM selftests of kernel build KOUT under /kvm and
-# the project's guest tools under /bin.
+# /init, PLAN as /plan, the KVM selftests of kernel build KOUT under /kvm,
+# the project's guest tools under /bin (tools/hwbench) and the benchmark
+# scenarios as /scenarios.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +19,7 @@ kst=$kout/kselftest/kvm
 # Guest-side programs, built once per tree of tools/.
 gbin=$BUILD/guest-bin
 mkdir -p "$gbin"
-for c in "$TOP"/tools/init/init.c; do
+for c in "$TOP"/tools/init/init.c "$TOP"/tools/hwbench/hwbench.c; do
 	b=$gbin/$(basename "$c" .c)
 	if [ ! -x "$b" ] || [ "$c" -nt "$b" ]; then
 		"${CROSS_COMPILE}gcc" -static -O2 -Wall -Wextra -Werror -o "$b" "$c"
@@ -29,6 +30,8 @@ stage=$(mktemp -d "$BUILD/initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,tmp,kvm}
 install -m 755 "$gbin/init" "$stage/init"
+install -m 755 "$gbin/hwbench" "$stage/bin/hwbench"
+install -m 644 "$TOP/virt/scenarios" "$stage/scenarios"
 install -m 644 "$plan" "$stage/plan"
 while read -r t; do
 	mkdir -p "$stage/kvm/$(dirname "$t")"

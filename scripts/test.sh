@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# test.sh [--static | --selftests] [CPU...]: the project's test run ('make
-# test'; 'make check' is --static, 'make selftests' is --selftests).
+# test.sh [--static | --selftests | --suite] [CPU...]: the project's test run
+# ('make test'; 'make check' is --static, 'make selftests' is --selftests,
+# 'make test-suite' is --suite: the whole arm64 KVM suite,
+# virt/plans/selftests.plan, on CPU... or neoverse-n1, and nothing else).
 #
 #   static:    apply, checkpatch --strict, the per-topic series apply in
 #              order, both kernels build, every prefix builds, sparse and W=1
@@ -16,9 +18,18 @@ set -euo pipefail
 
 do_static=1
 do_selftests=1
+do_suite=0
 case "${1:-}" in
 --static) do_selftests=0; shift ;;
 --selftests) do_static=0; shift ;;
+--suite)
+	do_static=0 do_selftests=0 do_suite=1
+	shift
+	[ $# -gt 0 ] || set -- neoverse-n1
+	# The base's own whole-suite plan if it has one (6.12).
+	PLAN=$TOP/virt/plans/selftests.plan
+	[ ! -f "$TOP/virt/plans/$KBASE/selftests.plan" ] || PLAN=$TOP/virt/plans/$KBASE/selftests.plan
+	export PLAN ;;
 esac
 
 lock_tree
@@ -60,6 +71,9 @@ build_kernels() {
 		echo "not ok 1 baseline kernel and selftests"
 		return 1
 	fi
+	# From the baseline's objects: only what the series changes is
+	# compiled again.
+	seed_kernel_out "$OUT/baseline" "$OUT/patched"
 	if "$TOP/scripts/build.sh" patched series >&2; then
 		echo "ok 2 patched kernel and selftests"
 	else
@@ -115,9 +129,15 @@ if [ $do_static = 1 ]; then
 	step sparse "$TOP/scripts/sparse-w1.sh"
 	step x86 x86_series
 fi
+if [ $do_suite = 1 ] && [ $kernels_ok = 1 ]; then
+	phase_start "selftests (whole suite)"
+	selftests "$@" || printf 'fail\tselftests\trun-selftests.sh\tdid not complete\n' >>"$tsv"
+	phase_end
+fi
 if [ $do_selftests = 1 ]; then
 	step testbed "$TOP/scripts/testbed-check.sh"
 	step opcount "$TOP/scripts/opcount-check.sh"
+	step hw "$TOP/scripts/hw-check.sh"
 	phase_start "selftests"
 	selftests "$@" || printf 'fail\tselftests\trun-selftests.sh\tdid not complete\n' >>"$tsv"
 	phase_end
