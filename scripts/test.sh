@@ -62,22 +62,13 @@ step() {
 	return 0
 }
 
-# kernels: both trees must build before anything else can run.
-build_kernels() {
-	echo "1..2"
-	if "$TOP/scripts/build.sh" baseline base >&2; then
-		echo "ok 1 baseline kernel and selftests"
+# build_kernel NAME K: one kernel and its selftests (build.sh NAME K).
+build_kernel() {
+	echo "1..1"
+	if "$TOP/scripts/build.sh" "$1" "$2" >&2; then
+		echo "ok 1 $1 kernel and selftests"
 	else
-		echo "not ok 1 baseline kernel and selftests"
-		return 1
-	fi
-	# From the baseline's objects: only what the series changes is
-	# compiled again.
-	seed_kernel_out "$OUT/baseline" "$OUT/patched"
-	if "$TOP/scripts/build.sh" patched series >&2; then
-		echo "ok 2 patched kernel and selftests"
-	else
-		echo "not ok 2 patched kernel and selftests"
+		echo "not ok 1 $1 kernel and selftests"
 		return 1
 	fi
 }
@@ -112,15 +103,19 @@ if [ $do_static = 1 ]; then
 	step checkpatch "$TOP/scripts/checkpatch.sh"
 	step topics "$TOP/scripts/topics-check.sh"
 fi
-# The kernels first: the per-prefix builds start from the baseline's
-# objects, so a cold ccache pays for one full build, not two.
-step kernels build_kernels
-kernels_ok=1
-grep -q "^fail	kernels" "$tsv" && kernels_ok=0
+# The baseline first: the per-prefix builds start from its objects, and the
+# patched kernel from the last prefix's (the whole series), so that a cold
+# ccache pays for one full build and the series' changes once, not twice.
+step kernel-baseline build_kernel baseline base
 if [ $do_static = 1 ]; then
-	# Even when a kernel failed: it names the patch that breaks the build.
+	# Even when the baseline failed: it names the patch that breaks the build.
 	step bisect "$TOP/scripts/bisect-build.sh"
+	seed_kernel_out "$OUT/bisect" "$OUT/patched"
 fi
+seed_kernel_out "$OUT/baseline" "$OUT/patched"
+step kernel-patched build_kernel patched series
+kernels_ok=1
+grep -q "^fail	kernel-" "$tsv" && kernels_ok=0
 if [ $kernels_ok = 0 ]; then
 	do_static=0
 	do_selftests=0
