@@ -76,8 +76,8 @@ test: deps ## everything: check + selftests on every CPU configuration
 test-suite: deps ## the whole arm64 KVM selftest suite (virt/plans/selftests.plan), on neoverse-n1 unless CPUS=
 	$(S)/test.sh --suite $(CPUS)
 
-test-backport: deps ## the 6.12 backport (patches/6.12): apply, checkpatch, kernels, series.plan on max, cortex-a72 (CPUS=)
-	$(S)/test-backport.sh $(CPUS)
+test-backport: deps ## the 6.12 backport (patches/6.12): apply, checkpatch, kernel, series.plan on max, cortex-a72 (CPUS=; STATIC=1: apply and checkpatch only)
+	$(S)/test-backport.sh $(if $(STATIC),--static) $(CPUS)
 
 test-debug: deps ## lockdep/DEBUG_VM kernel runs virt/plans/variants.plan; splats fail (CPUS=)
 	$(S)/test-variant.sh debug $(CPUS)
