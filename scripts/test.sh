@@ -103,17 +103,17 @@ if [ $do_static = 1 ]; then
 	step checkpatch "$TOP/scripts/checkpatch.sh"
 	step topics "$TOP/scripts/topics-check.sh"
 fi
-# Both kernels first, the patched one from the baseline's objects; then
-# the per-prefix builds, from the baseline's objects too: those after the
-# series' last change to a widely included header (mmu_notifier.h) find
-# what they compile in ccache, from the patched kernel.
+# The baseline first: the per-prefix builds start from its objects, and the
+# patched kernel from the last prefix's (the whole series), so that a cold
+# ccache pays for one full build and the series' changes once, not twice.
 step kernel-baseline build_kernel baseline base
+if [ $do_static = 1 ]; then
+	# Even when the baseline failed: it names the patch that breaks the build.
+	step bisect "$TOP/scripts/bisect-build.sh"
+	seed_kernel_out "$OUT/bisect" "$OUT/patched"
+fi
 seed_kernel_out "$OUT/baseline" "$OUT/patched"
 step kernel-patched build_kernel patched series
-if [ $do_static = 1 ]; then
-	# Even when a kernel failed: it names the patch that breaks the build.
-	step bisect "$TOP/scripts/bisect-build.sh"
-fi
 kernels_ok=1
 grep -q "^fail	kernel-" "$tsv" && kernels_ok=0
 if [ $kernels_ok = 0 ]; then
