@@ -43,7 +43,7 @@ help: ## this text
 	@echo '  ROUNDS      benchmark rounds per kernel (default: 3)'
 	@echo '  SCENARIO    benchmark scenarios from virt/scenarios, space-separated (default: all)'
 	@echo '  PUBLISH     1: make/make bench update Documentation/results/KBASE (default: build/KBASE/results/pages)'
-	@echo '  PLAN        selftest plan (default: virt/plans/selftests.plan)'
+	@echo '  PLAN        selftest plan (default: the one virt/plans/cpu-plans gives each configuration)'
 	@echo '  MUTANT      tools/mutants/*.diff names for mutant-check (default: all)'
 	@echo '  TREE        editing worktree for make tree / make patches (default: build/KBASE/tree)'
 	@echo
@@ -54,7 +54,7 @@ help: ## this text
 deps: ## install missing Debian packages (apt-get)
 	$(S)/deps.sh
 
-base: ## commit the base kernel tree in BUILD/src/base
+base: ## commit the base kernel tree in BUILD/KBASE/src/base
 	$(S)/base-tree.sh
 
 apply: base ## apply patches/series with git am (names a patch that fails)
@@ -70,7 +70,7 @@ check: deps ## static half of make test: checkpatch, per-patch build, sparse/W=1
 selftests: deps ## KVM selftests on every CPU configuration (CPUS=...)
 	$(S)/test.sh --selftests $(CPUS)
 
-test: deps ## everything: check + selftests on every CPU configuration
+test: deps ## everything (CI): check + series selftests on every CPU configuration + hwbench and count checks
 	$(S)/test.sh $(CPUS)
 
 test-suite: deps ## the whole arm64 KVM selftest suite (virt/plans/selftests.plan), on neoverse-n1 unless CPUS=
