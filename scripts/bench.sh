@@ -67,9 +67,7 @@ phase_end
 
 plugin=$BUILD/opcount.so
 if [ $counts = 1 ]; then
-	need gcc gcc
-	gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$plugin" \
-		"$TOP/tools/qemu-plugin/opcount.c"
+	build_plugin
 fi
 
 bench=$RESULTS/bench
@@ -108,16 +106,12 @@ for cpu in $valid_cpus; do
 	if [ $counts = 1 ]; then
 		for k in baseline patched; do
 			phase_start "bench: $cpu operation counts $k"
-			syms=""
-			for f in __kvm_tlb_flush_vmid_ipa __kvm_tlb_flush_vmid_ipa_nsh \
-				__kvm_tlb_flush_vmid_range __kvm_tlb_flush_vmid \
-				__kvm_flush_cpu_context __kvm_flush_vm_context \
-				stage2_flush_vm kvm_pgtable_stage2_flush \
+			syms=$(plugin_syms "$OUT/$k" __kvm_tlb_flush_vmid_ipa \
+				__kvm_tlb_flush_vmid_ipa_nsh __kvm_tlb_flush_vmid_range \
+				__kvm_tlb_flush_vmid __kvm_flush_cpu_context \
+				__kvm_flush_vm_context stage2_flush_vm kvm_pgtable_stage2_flush \
 				kvm_pgtable_stage2_split stage2_split_walker stage2_map_walker \
-				stage2_attr_walker; do
-				a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$OUT/$k/System.map")
-				[ -z "$a" ] || syms="$syms,sym=$f@$a"
-			done
+				stage2_attr_walker)
 			mkdir -p "$d/$k/count"
 			QEMU_EXTRA="-plugin file=$plugin,out=$d/$k/count/counts$syms" VM_APPEND=nokaslr \
 				"$TOP/scripts/run-vm.sh" "$OUT/$k/arch/arm64/boot/Image" \

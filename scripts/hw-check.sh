@@ -20,8 +20,7 @@ scen=${HW_SCENARIOS:-unmap-1x2m wp-mprotect}
 d=$RESULTS/hw
 rm -rf "$d"
 mkdir -p "$d"
-need gcc gcc
-gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$BUILD/opcount.so" "$TOP/tools/qemu-plugin/opcount.c"
+build_plugin
 plan=$d/plan
 # -r 0: only the counted run, so that the plugin's window (the whole test)
 # and the kprobes see the same executions.
@@ -48,11 +47,7 @@ for cpu in "${cpus[@]}"; do
 	for k in baseline patched; do
 		i=$((i + 1))
 		kern=$OUT/$k
-		syms=""
-		for f in "${fns[@]}"; do
-			a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$kern/System.map")
-			[ -z "$a" ] || syms="$syms,sym=$f@$a"
-		done
+		syms=$(plugin_syms "$kern" "${fns[@]}")
 		QEMU_EXTRA="-plugin file=$BUILD/opcount.so,out=$d/$cpu.$k.counts$syms" VM_APPEND=nokaslr \
 			"$TOP/scripts/run-vm.sh" "$kern/arch/arm64/boot/Image" \
 			"$d/initramfs.cpio" "$plan" "$cpu" "$d/$cpu/$k.vm" 2>/dev/null || true

@@ -111,3 +111,31 @@ lock_tree() {
 	flock -n 9 || { log "waiting for another run to release $BUILD/tree.lock"; flock 9; }
 	export KVM_S2_TREE_LOCKED=1
 }
+
+# build_plugin: the opcount QEMU plugin, $BUILD/opcount.so.
+build_plugin() {
+	need gcc gcc
+	gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$BUILD/opcount.so" \
+		"$TOP/tools/qemu-plugin/opcount.c"
+}
+
+# plugin_syms KOUT FN...: the plugin's ",sym=FN@ADDR" arguments for the
+# functions of kernel build KOUT's System.map (absent ones left out).
+plugin_syms() {
+	local map=$1/System.map f a
+	shift
+	for f in "$@"; do
+		a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$map")
+		[ -z "$a" ] || printf ',sym=%s@%s' "$f" "$a"
+	done
+}
+
+# plan_path NAME: virt/plans/NAME, or the base's own version of it
+# (virt/plans/KBASE/NAME: the whole suite of the 6.12 backport).
+plan_path() {
+	if [ -f "$TOP/virt/plans/$KBASE/$1" ]; then
+		echo "$TOP/virt/plans/$KBASE/$1"
+	else
+		echo "$TOP/virt/plans/$1"
+	fi
+}

@@ -24,15 +24,10 @@ kern=${OPCOUNT_KERNEL:-$OUT/patched}
 d=${OPCOUNT_RESULTS:-$RESULTS/opcount}
 rm -rf "$d"
 mkdir -p "$d"
-need gcc gcc
-gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$BUILD/opcount.so" "$TOP/tools/qemu-plugin/opcount.c"
+build_plugin
 "$TOP/scripts/mkinitramfs.sh" "$kern" "$plan" "$d/initramfs.cpio"
-syms=""
-for f in __kvm_tlb_flush_vmid_ipa __kvm_tlb_flush_vmid_ipa_nsh __kvm_tlb_flush_vmid_range \
-	__kvm_tlb_flush_vmid stage2_flush_vm; do
-	a=$(awk -v f="$f" '$3 == f {print $1; exit}' "$kern/System.map")
-	[ -z "$a" ] || syms="$syms,sym=$f@$a"
-done
+syms=$(plugin_syms "$kern" __kvm_tlb_flush_vmid_ipa __kvm_tlb_flush_vmid_ipa_nsh \
+	__kvm_tlb_flush_vmid_range __kvm_tlb_flush_vmid stage2_flush_vm)
 STAGE2='^window [0-9]+ (tlbi:(IPAS2|RIPAS2|VMALLS12)[A-Z0-9]*|dc:C(I)?VAC|call:[a-z_0-9]+) '
 
 # Window N of a counts file is the Nth test of the plan.

@@ -29,14 +29,7 @@ plan_for() {
 		return
 	fi
 	p=$(awk -v c="$1" '!/^#/ && $1 == c {print $2}' "$TOP/virt/plans/cpu-plans")
-	p=${p:-selftests.plan}
-	# A base's own version of a plan (virt/plans/KBASE/): the whole
-	# suite of the 6.12 backport.
-	if [ -f "$TOP/virt/plans/$KBASE/$p" ]; then
-		echo "$TOP/virt/plans/$KBASE/$p"
-	else
-		echo "$TOP/virt/plans/$p"
-	fi
+	plan_path "${p:-selftests.plan}"
 }
 if [ $# -gt 0 ]; then
 	cpus=("$@")

@@ -26,9 +26,7 @@ case "${1:-}" in
 	do_static=0 do_selftests=0 do_suite=1
 	shift
 	[ $# -gt 0 ] || set -- neoverse-n1
-	# The base's own whole-suite plan if it has one (6.12).
-	PLAN=$TOP/virt/plans/selftests.plan
-	[ ! -f "$TOP/virt/plans/$KBASE/selftests.plan" ] || PLAN=$TOP/virt/plans/$KBASE/selftests.plan
+	PLAN=$(plan_path selftests.plan)
 	export PLAN ;;
 esac
 
