@@ -10,6 +10,11 @@
 #                               their default CPUs
 #   check: test NAME T CMD...   one selftest (a plan line), on CPU... or max
 #
+# A "cpus: CPU..." line in the header names the configurations to use when
+# none is given (a mutant of a protected-mode path cannot show elsewhere);
+# a "bases: KBASE..." line the bases that have the code it breaks (others
+# report a SKIP).
+#
 # Prints one KTAP line.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -21,6 +26,11 @@ shift
 diff=$TOP/tools/mutants/$KBASE/$m.diff
 [ -f "$diff" ] || diff=$TOP/tools/mutants/$m.diff
 [ -f "$diff" ] || die "no mutant $diff; have: $(cd "$TOP/tools/mutants" && ls *.diff | sed 's/\.diff$//' | tr '\n' ' ')"
+bases=$(sed -n 's/^bases: //p' "$diff" | head -n1)
+if [ -n "$bases" ] && ! grep -qwF -- "$KBASE" <<<"$bases"; then
+	echo "ok 1 mutant $m # SKIP only for $bases, not $KBASE"
+	exit 0
+fi
 [ -f "$OUT/patched/kselftest/kvm/tests.list" ] || die "no patched build: run 'make kernels'"
 
 lock_tree
@@ -39,6 +49,10 @@ trap - EXIT
 ln -sfn "${MUTANT_KSELFTEST:-$OUT/patched/kselftest}" "$mout/kselftest"
 
 check=$(sed -n 's/^check: //p' "$diff" | head -n1)
+if [ $# = 0 ]; then
+	read -ra mcpus <<<"$(sed -n 's/^cpus: //p' "$diff" | head -n1)"
+	set -- "${mcpus[@]}"
+fi
 set +e
 case "$check" in
 opcount | "")
