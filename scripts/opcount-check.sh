@@ -67,14 +67,13 @@ fail=0
 i=0
 for cpu in "${cpus[@]}"; do
 	i=$((i + 1))
-	re=$STAGE2
-	if awk -v c="$cpu" '$1 == c' "$TOP/virt/cpus" | grep -q 'kvm-arm.mode=protected'; then
-		re=$STAGE2_PKVM
-	fi
 	for r in 1 2; do
 		QEMU_EXTRA="-plugin file=$BUILD/opcount.so,out=$d/$cpu.$r.counts$syms" VM_APPEND=nokaslr \
 			"$TOP/scripts/run-vm.sh" "$kern/arch/arm64/boot/Image" \
 			"$d/initramfs.cpio" "$plan" "$cpu" "$d/$cpu.$r" 2>/dev/null
+		# The mode KVM ran in, as run-vm.sh found it.
+		re=$STAGE2
+		! grep -q '^kvm: protected' "$d/$cpu.$r/features" || re=$STAGE2_PKVM
 		grep -aE "$re" "$d/$cpu.$r.counts" | sort >"$d/$cpu.$r.stage2" || true
 	done
 	n=$(wc -l <"$d/$cpu.1.stage2")
