@@ -7,6 +7,10 @@
 # Documentation/results/KBASE/summary.txt, the results of this version of
 # the series), numbered patches, base-commit:, and the series file; and each
 # topic of Documentation/posting as its own series in its topics/.
+#
+# Takes the tree lock: a make bench, test or apply that is reading patches/
+# with git am would otherwise see some patches of one export and some of
+# the next (or a patch file vanish), so the export waits for it to finish.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,6 +20,8 @@ n=$(git -C "$dir" rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || die "$dir has no commits on the base"
 [ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 	die "$dir has uncommitted changes: commit them first"
+
+lock_tree
 
 cover=$COVER_LETTER
 [ -f "$cover" ] || die "no $cover"
