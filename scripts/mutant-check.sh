@@ -13,7 +13,8 @@
 # A "cpus: CPU..." line in the header names the configurations to use when
 # none is given (a mutant of a protected-mode path cannot show elsewhere);
 # a "bases: KBASE..." line the bases that have the code it breaks (others
-# report a SKIP).
+# report a SKIP); "setup: write FILE VALUE" lines are plan lines to run
+# before a test check (to reserve huge pages, say).
 #
 # Prints one KTAP line.
 set -euo pipefail
@@ -64,7 +65,10 @@ opcount | "")
 "test "*)
 	d=$RESULTS/mutant-$m
 	mkdir -p "$d"
-	printf '%s\n' "$check" >"$d/plan"
+	{
+		sed -n 's/^setup: //p' "$diff"
+		printf '%s\n' "$check"
+	} >"$d/plan"
 	"$TOP/scripts/mkinitramfs.sh" "$mout" "$d/plan" "$d/initramfs.cpio"
 	cpus=("$@")
 	[ ${#cpus[@]} -gt 0 ] || cpus=(max)
