@@ -3,12 +3,13 @@
 # mutant-check.sh MUTANT [CPU...]: show that a check of the test bed catches
 # a known-bad kernel. Builds the patched kernel with tools/mutants/MUTANT.diff
 # applied on top (kernel only; the patched build's selftests are reused) and
-# runs the check the diff's header names on it, which must fail:
+# runs the checks the diff's header names on it, each of which must fail:
 #
 #   check: opcount              the exact operation-count checks
 #                               (scripts/opcount-check.sh), on CPU... or
 #                               their default CPUs
-#   check: test NAME T CMD...   one selftest (a plan line), on CPU... or max
+#   check: test NAME T CMD...   one selftest (a plan line), on CPU... or max;
+#                               it fails if it fails on any of them
 #
 # A "cpus: CPU..." line in the header names the configurations to use when
 # none is given (a mutant of a protected-mode path cannot show elsewhere);
@@ -49,43 +50,55 @@ trap - EXIT
 # test, to show that it did not catch the mutant).
 ln -sfn "${MUTANT_KSELFTEST:-$OUT/patched/kselftest}" "$mout/kselftest"
 
-check=$(sed -n 's/^check: //p' "$diff" | head -n1)
+mapfile -t checks < <(sed -n 's/^check: //p' "$diff")
+[ ${#checks[@]} -gt 0 ] || checks=(opcount)
 if [ $# = 0 ]; then
 	read -ra mcpus <<<"$(sed -n 's/^cpus: //p' "$diff" | head -n1)"
 	set -- "${mcpus[@]}"
 fi
-set +e
-case "$check" in
-opcount | "")
-	check=opcount
-	OPCOUNT_RESULTS=$RESULTS/mutant-$m OPCOUNT_KERNEL=$mout \
-		"$TOP/scripts/opcount-check.sh" "$@" | sed 's/^/# /'
-	r=${PIPESTATUS[0]}
-	;;
-"test "*)
-	d=$RESULTS/mutant-$m
-	mkdir -p "$d"
-	{
-		sed -n 's/^setup: //p' "$diff"
-		printf '%s\n' "$check"
-	} >"$d/plan"
-	"$TOP/scripts/mkinitramfs.sh" "$mout" "$d/plan" "$d/initramfs.cpio"
-	cpus=("$@")
-	[ ${#cpus[@]} -gt 0 ] || cpus=(max)
-	r=0
-	for cpu in "${cpus[@]}"; do
-		"$TOP/scripts/run-vm.sh" "$mout/arch/arm64/boot/Image" "$d/initramfs.cpio" \
-			"$d/plan" "$cpu" "$d/$cpu" >/dev/null 2>&1
-		grep -a '^not ok\|^ok' "$d/$cpu/results.ktap" | sed "s/^/# $cpu: /"
-		grep -aq '^not ok' "$d/$cpu/results.ktap" && r=1
-	done
-	;;
-*) die "$diff: unknown 'check: $check'" ;;
-esac
-set -e
-if [ "$r" -ne 0 ]; then
-	echo "ok 1 mutant $m: caught by $check"
+
+# run_check CHECK [CPU...]: 1 if CHECK fails on the mutant (catches it).
+run_check() {
+	local check=$1 d=$RESULTS/mutant-$m cpu r=0
+	shift
+	case "$check" in
+	opcount)
+		OPCOUNT_RESULTS=$d/opcount OPCOUNT_KERNEL=$mout \
+			"$TOP/scripts/opcount-check.sh" "$@" | sed 's/^/# /'
+		[ "${PIPESTATUS[0]}" = 0 ] || r=1
+		;;
+	"test "*)
+		mkdir -p "$d"
+		{
+			sed -n 's/^setup: //p' "$diff"
+			printf '%s\n' "$check"
+		} >"$d/plan"
+		"$TOP/scripts/mkinitramfs.sh" "$mout" "$d/plan" "$d/initramfs.cpio"
+		[ $# -gt 0 ] || set -- max
+		for cpu in "$@"; do
+			"$TOP/scripts/run-vm.sh" "$mout/arch/arm64/boot/Image" "$d/initramfs.cpio" \
+				"$d/plan" "$cpu" "$d/$cpu" >/dev/null 2>&1
+			grep -a '^not ok\|^ok' "$d/$cpu/results.ktap" | sed "s/^/# $cpu: /"
+			grep -aq '^not ok' "$d/$cpu/results.ktap" && r=1
+		done
+		;;
+	*) die "$diff: unknown 'check: $check'" ;;
+	esac
+	return $r
+}
+
+# Every check the header names must catch the mutant.
+missed=()
+for c in "${checks[@]}"; do
+	set +e
+	run_check "$c" "$@"
+	r=$?
+	set -e
+	[ $r -ne 0 ] || missed+=("$c")
+done
+if [ ${#missed[@]} = 0 ]; then
+	echo "ok 1 mutant $m: caught by $(printf '%s; ' "${checks[@]}" | sed 's/; $//')"
 else
-	echo "not ok 1 mutant $m: $check passes on it"
+	echo "not ok 1 mutant $m: $(printf '%s; ' "${missed[@]}" | sed 's/; $//') passes on it"
 	exit 1
 fi
