@@ -28,7 +28,10 @@ shift
 diff=$TOP/tools/mutants/$KBASE/$m.diff
 [ -f "$diff" ] || diff=$TOP/tools/mutants/$m.diff
 [ -f "$diff" ] || die "no mutant $diff; have: $(cd "$TOP/tools/mutants" && ls *.diff | sed 's/\.diff$//' | tr '\n' ' ')"
-bases=$(sed -n 's/^bases: //p' "$diff" | head -n1)
+# field NAME: the values of the header's "NAME: ..." lines, one per line
+# (the header ends where the diff begins).
+field() { sed -n "/^diff --git/q;s/^$1: //p" "$diff"; }
+bases=$(field bases | head -n1)
 if [ -n "$bases" ] && ! grep -qwF -- "$KBASE" <<<"$bases"; then
 	echo "ok 1 mutant $m # SKIP only for $bases, not $KBASE"
 	exit 0
@@ -50,10 +53,10 @@ trap - EXIT
 # test, to show that it did not catch the mutant).
 ln -sfn "${MUTANT_KSELFTEST:-$OUT/patched/kselftest}" "$mout/kselftest"
 
-mapfile -t checks < <(sed -n 's/^check: //p' "$diff")
+mapfile -t checks < <(field check)
 [ ${#checks[@]} -gt 0 ] || checks=(opcount)
 if [ $# = 0 ]; then
-	read -ra mcpus <<<"$(sed -n 's/^cpus: //p' "$diff" | head -n1)"
+	read -ra mcpus <<<"$(field cpus | head -n1)"
 	set -- "${mcpus[@]}"
 fi
 
@@ -70,7 +73,7 @@ run_check() {
 	"test "*)
 		mkdir -p "$d"
 		{
-			sed -n 's/^setup: //p' "$diff"
+			field setup
 			printf '%s\n' "$check"
 		} >"$d/plan"
 		"$TOP/scripts/mkinitramfs.sh" "$mout" "$d/plan" "$d/initramfs.cpio"
